@@ -1,0 +1,1 @@
+//! File formats for capsim (to be written)

@@ -1,0 +1,1 @@
+//! Force models and the orbit equations of motion (to be written)

@@ -1,0 +1,1 @@
+//! Gravity field models (to be written)

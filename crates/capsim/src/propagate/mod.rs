@@ -1,0 +1,1 @@
+//! Integrators, dense output and event location (to be written)
