@@ -1,1 +1,17 @@
-//! File formats for capsim (to be written)
+//! File formats for capsim — the only crate that reads or writes files.
+//!
+//! The library crate `capsim` computes; this crate turns files into its inputs and its outputs
+//! into files. Every reader reports bad input as an [`InputError`] naming the file, the line
+//! and column where known, the key, and what was expected. Every writer goes through
+//! [`atomic::write_atomic`], so an interrupted run never leaves a half-written file that looks
+//! whole.
+
+pub mod atomic;
+pub mod csv;
+pub mod error;
+pub mod oem;
+pub mod state_file;
+pub mod timefmt;
+pub mod tle_file;
+
+pub use error::InputError;

@@ -1,0 +1,1 @@
+//! TLE files (to be written)
