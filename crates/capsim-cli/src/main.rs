@@ -1,1 +1,50 @@
-fn main() {}
+//! `capsim` — the command-line front of the capsim library.
+//!
+//! A thin binary (ripgrep-style): parse arguments with clap, validate and build inputs through
+//! `capsim-io`, run the library, write outputs atomically. Exit codes: 0 success, 1 a run that
+//! failed while computing, 2 bad usage or bad input (clap's own usage errors also exit 2).
+
+mod commands;
+mod failure;
+mod setup;
+
+use clap::{Parser, Subcommand};
+use failure::Failure;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "capsim", version, about = "Crewed-capsule mission simulator", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Propagate an orbit from a TLE or a state file with a chosen force model.
+    Propagate(commands::propagate::Args),
+    /// Run a scenario file and write its outputs (OEM, CSV, events, summary).
+    Run(commands::run::Args),
+    /// Parse, validate and build a scenario without propagating.
+    Check(commands::run::CheckArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Propagate(a) => commands::propagate::run(&a),
+        Command::Run(a) => commands::run::run(&a),
+        Command::Check(a) => commands::run::check(&a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Run(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

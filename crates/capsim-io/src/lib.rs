@@ -10,6 +10,7 @@ pub mod atomic;
 pub mod csv;
 pub mod error;
 pub mod oem;
+pub mod scenario;
 pub mod state_file;
 pub mod timefmt;
 pub mod tle_file;

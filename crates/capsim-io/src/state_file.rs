@@ -42,7 +42,7 @@ struct RawStateFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawCartesian {
+pub(crate) struct RawCartesian {
     frame: Option<Spanned<String>>,
     position_km: Spanned<[f64; 3]>,
     velocity_km_s: Spanned<[f64; 3]>,
@@ -50,7 +50,7 @@ struct RawCartesian {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawKeplerian {
+pub(crate) struct RawKeplerian {
     a_km: Option<Spanned<f64>>,
     perigee_alt_km: Option<Spanned<f64>>,
     apogee_alt_km: Option<Spanned<f64>>,
@@ -138,7 +138,27 @@ pub fn parse_state_file(path: &Path, text: &str) -> Result<StateSpec, InputError
             .at_offset(text, raw.epoch.span().start)
             .with_key("epoch")
     })?;
-    let kind = match (raw.cartesian, raw.keplerian) {
+    let kind = state_kind(path, text, raw.cartesian, raw.keplerian, None)?;
+    Ok(StateSpec {
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        name: raw.name,
+        object_id: raw.object_id,
+        epoch,
+        kind,
+    })
+}
+
+/// Builds the state tables of a state file or of a scenario entry (whose key paths start
+/// with `prefix`, e.g. `orbit[1]`).
+pub(crate) fn state_kind(
+    path: &Path,
+    text: &str,
+    cartesian: Option<Spanned<RawCartesian>>,
+    keplerian: Option<Spanned<RawKeplerian>>,
+    missing_anchor: Option<usize>,
+) -> Result<StateSpecKind, InputError> {
+    let kind = match (cartesian, keplerian) {
         (Some(c), None) => {
             let c = c.into_inner();
             let frame = match &c.frame {
@@ -171,7 +191,7 @@ pub fn parse_state_file(path: &Path, text: &str) -> Result<StateSpec, InputError
                 v_m_s: v,
             }
         }
-        (None, Some(k)) => keplerian(path, text, k)?,
+        (None, Some(k)) => keplerian_kind(path, text, k)?,
         (Some(c), Some(_)) => {
             return Err(InputError::new(
                 path,
@@ -180,23 +200,20 @@ pub fn parse_state_file(path: &Path, text: &str) -> Result<StateSpec, InputError
             .at_offset(text, c.span().start))
         }
         (None, None) => {
-            return Err(InputError::new(
+            let mut e = InputError::new(
                 path,
                 "missing the state: add a [cartesian] or a [keplerian] table",
-            ))
+            );
+            if let Some(at) = missing_anchor {
+                e = e.at_offset(text, at);
+            }
+            return Err(e);
         }
     };
-    Ok(StateSpec {
-        path: path.to_path_buf(),
-        text: text.to_string(),
-        name: raw.name,
-        object_id: raw.object_id,
-        epoch,
-        kind,
-    })
+    Ok(kind)
 }
 
-fn keplerian(
+fn keplerian_kind(
     path: &Path,
     text: &str,
     k: Spanned<RawKeplerian>,

@@ -1,1 +1,20 @@
-//! Force models and the orbit equations of motion (to be written)
+//! Force models, the orbit equations of motion, orbit events and the orbit propagator.
+//!
+//! Shape: a [`forces::ForceModel`] is a trait object chosen by the user (scenario or
+//! `--forces`); [`orbit::OrbitDynamics`] sums them into the right-hand side the monomorphised
+//! integrators of [`crate::propagate`] call; [`propagator::OrbitPropagator`] turns epochs in
+//! and states, samples and events out. The GCRF→ITRF rotation is computed once per
+//! right-hand-side evaluation, from the interpolating
+//! [`crate::frames::earth_orientation::EarthOrientationCache`], and only if some force model
+//! needs it.
+//!
+//! The integrator's independent variable is TT seconds since J2000 (see [`crate::time`]).
+
+pub mod events;
+pub mod forces;
+pub mod orbit;
+pub mod propagator;
+
+pub use forces::{EvalContext, ForceModel, ForceSpec, GravityForce, ModelError};
+pub use orbit::OrbitDynamics;
+pub use propagator::{OrbitEvent, OrbitPropagator, PropagationError, PropagationResult};

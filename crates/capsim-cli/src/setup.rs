@@ -1,0 +1,264 @@
+//! Turning validated inputs into library objects: EOP table, initial state, forces, events,
+//! integrator settings. Shared by `propagate` and `run`.
+
+use crate::failure::{input, input_msg, run, CliResult};
+use anyhow::Context;
+use capsim::dynamics::events::{Apsis, AltitudeCrossing, Eclipse, NodeCrossing, ShadowBoundary, StationVisibility};
+use capsim::dynamics::{ForceSpec, OrbitPropagator};
+use capsim::frames::earth_orientation::EarthOrientationCache;
+use capsim::frames::eop::EopTable;
+use capsim::frames::geodetic::Geodetic;
+use capsim::propagate::{EventFunction, IntegratorConfig, Method};
+use capsim::state::cartesian::OrbitState;
+use capsim::time::{Duration, Epoch};
+use capsim_io::state_file::{InputFrame, StateSpec, StateSpecKind};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The EOP table: a user file when given, else the one shipped for 2007–2009.
+pub fn load_eop(path: Option<&Path>) -> CliResult<Arc<EopTable>> {
+    match path {
+        Some(p) => Ok(Arc::new(capsim_io::eop_file::read_eop_file(p).map_err(input)?)),
+        None => Ok(Arc::new(EopTable::shipped().clone())),
+    }
+}
+
+/// Parses a hifitime duration string ("1 day", "90 min", "2 h 30 min"); must be positive.
+pub fn parse_duration(flag: &str, text: &str) -> CliResult<Duration> {
+    let d: Duration = text.trim().parse().map_err(|e| {
+        input_msg(format!(
+            "{flag} '{text}' is not a duration (expected e.g. \"1 day\", \"90 min\", \"3600 s\"): {e}"
+        ))
+    })?;
+    if d <= Duration::ZERO {
+        return Err(input_msg(format!("{flag} '{text}' must be positive")));
+    }
+    Ok(d)
+}
+
+/// Integrator settings from the command-line names.
+pub fn integrator_config(
+    method: &str,
+    rel_tol: Option<f64>,
+    abs_tol: Option<f64>,
+) -> CliResult<IntegratorConfig> {
+    let mut cfg = IntegratorConfig::default();
+    let m = method.trim().to_ascii_lowercase();
+    cfg.method = match m.as_str() {
+        "dop853" => Method::Dop853,
+        "dp54" | "dopri5" | "dormand-prince" => Method::DormandPrince54,
+        _ => {
+            if let Some(step) = m.strip_prefix("rk4:") {
+                let d = parse_duration("--integrator rk4:STEP", step)?;
+                Method::Rk4 { step_s: d.to_seconds() }
+            } else {
+                return Err(input_msg(format!(
+                    "--integrator '{method}': expected dop853, dp54 or rk4:STEP (e.g. rk4:10s)"
+                )));
+            }
+        }
+    };
+    if let Some(r) = rel_tol {
+        if !(r > 0.0 && r < 1.0) {
+            return Err(input_msg(format!("--rtol {r} must be in (0, 1)")));
+        }
+        cfg.rel_tol = r;
+    }
+    if let Some(a) = abs_tol {
+        if !(a > 0.0 && a.is_finite()) {
+            return Err(input_msg(format!("--atol {a} must be positive")));
+        }
+        cfg.abs_tol = a;
+    }
+    Ok(cfg)
+}
+
+/// Builds the propagator, with an EOP cache spanning `[start, end]` when the forces need it.
+pub fn build_propagator(
+    forces: &[ForceSpec],
+    integrator: IntegratorConfig,
+    eop: &EopTable,
+    start: Epoch,
+    end: Epoch,
+) -> CliResult<OrbitPropagator> {
+    let models = forces
+        .iter()
+        .map(|f| f.build().map_err(input))
+        .collect::<CliResult<Vec<_>>>()?;
+    let (lo, hi) = if start <= end { (start, end) } else { (end, start) };
+    let margin = Duration::from_days(1.0);
+    let needs_earth = models.iter().any(|m| m.needs_earth_rotation());
+    let cache = match EarthOrientationCache::new(eop, lo - margin, hi + margin) {
+        Ok(c) => Some(Arc::new(c)),
+        Err(_) if !needs_earth => None,
+        Err(e) => {
+            return Err(input(anyhow::Error::new(e).context(
+                "the Earth-orientation table does not cover the propagation span; pass --eop FILE (IERS finals2000A or EOP C04)",
+            )))
+        }
+    };
+    Ok(OrbitPropagator::new(models, integrator, cache))
+}
+
+/// GCRF state from a parsed state file, checked to be a real orbit above the surface.
+pub fn state_from_spec(spec: &StateSpec, eop: &EopTable) -> CliResult<OrbitState> {
+    let mu = capsim::constants::GM_EARTH_M3_S2;
+    let state = match &spec.kind {
+        StateSpecKind::Cartesian { frame, r_m, v_m_s } => {
+            let r = r_m.value;
+            let v = v_m_s.value;
+            if r.iter().chain(v.iter()).any(|x| !x.is_finite()) {
+                return Err(input(spec.error_at(r_m, "components must be finite numbers")));
+            }
+            capsim_io::state_file::to_gcrf(spec.epoch, *frame, r, v, eop)
+                .map_err(|e| input(spec.error_at(r_m, e)))?
+        }
+        StateSpecKind::Keplerian {
+            a_m,
+            e,
+            i_rad,
+            raan_rad,
+            argp_rad,
+            ta_rad,
+        } => {
+            let k = capsim::state::keplerian::Keplerian {
+                a_m: a_m.value,
+                e: e.value,
+                i_rad: i_rad.value,
+                raan_rad: raan_rad.value,
+                argp_rad: argp_rad.value,
+                true_anomaly_rad: ta_rad.value,
+            };
+            let (r, v) = k
+                .to_cartesian(mu)
+                .map_err(|err| input(spec.error_at(a_m, err.to_string())))?;
+            OrbitState::new(spec.epoch, r, v)
+        }
+    };
+    let perigee_alt_m = capsim::state::keplerian::perigee_altitude_m(&state, mu);
+    if perigee_alt_m < 0.0 {
+        let anchor = match &spec.kind {
+            StateSpecKind::Cartesian { v_m_s, .. } => spec.error_at(v_m_s, ""),
+            StateSpecKind::Keplerian { a_m, .. } => spec.error_at(a_m, ""),
+        };
+        let mut err = anchor;
+        err.message = format!(
+            "perigee is {:.1} km below the WGS-84 ellipsoid: this orbit hits the Earth (use the entry tools for sub-orbital states)",
+            -perigee_alt_m / 1e3
+        );
+        return Err(input(err));
+    }
+    let _ = InputFrame::Gcrf;
+    Ok(state)
+}
+
+/// Reads a state file (TOML) and builds the GCRF state.
+pub fn state_from_file(path: &Path, eop: &EopTable) -> CliResult<(OrbitState, String, String)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read state file {}", path.display()))
+        .map_err(input)?;
+    let spec = capsim_io::state_file::parse_state_file(path, &text).map_err(input)?;
+    let state = state_from_spec(&spec, eop)?;
+    let name = spec.name.clone().unwrap_or_else(|| "SPACECRAFT".into());
+    let id = spec.object_id.clone().unwrap_or_else(|| "UNKNOWN".into());
+    Ok((state, name, id))
+}
+
+/// Reads a TLE file and returns the GCRF state at `at` (default: the TLE epoch) by SGP4.
+pub fn state_from_tle(
+    path: &Path,
+    at: Option<Epoch>,
+    eop: &EopTable,
+) -> CliResult<(OrbitState, String, String)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read TLE file {}", path.display()))
+        .map_err(input)?;
+    let tle = capsim_io::tle_file::parse_tle_text(path, &text).map_err(input)?;
+    let epoch = at.unwrap_or_else(|| tle.epoch());
+    let state = capsim_io::tle_file::tle_state_gcrf(&tle, epoch, eop)
+        .with_context(|| format!("SGP4 from {}", path.display()))
+        .map_err(run)?;
+    let name = tle.name().unwrap_or("SPACECRAFT").to_string();
+    let id = tle.international_designator().unwrap_or_else(|| "UNKNOWN".into());
+    Ok((state, name, id))
+}
+
+/// Event detectors from `--events` items and `--station` definitions.
+pub fn build_events(
+    items: &[String],
+    stations: &[String],
+    propagator: &OrbitPropagator,
+) -> CliResult<Vec<Box<dyn EventFunction<6>>>> {
+    let mut out: Vec<Box<dyn EventFunction<6>>> = Vec::new();
+    let earth = propagator.earth.clone();
+    let need_earth = |what: &str| {
+        earth
+            .clone()
+            .ok_or_else(|| input_msg(format!("event '{what}' needs the Earth's orientation")))
+    };
+    for item in items.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+        let lower = item.to_ascii_lowercase();
+        match lower.as_str() {
+            "apsides" => out.push(Box::new(Apsis::both())),
+            "periapsis" | "perigee" => out.push(Box::new(Apsis::periapsis())),
+            "apoapsis" | "apogee" => out.push(Box::new(Apsis::apoapsis())),
+            "nodes" => out.push(Box::new(NodeCrossing::both())),
+            "ascending-node" => out.push(Box::new(NodeCrossing::ascending())),
+            "descending-node" => out.push(Box::new(NodeCrossing::descending())),
+            "eclipse" => {
+                out.push(Box::new(Eclipse::new(ShadowBoundary::Penumbra)));
+                out.push(Box::new(Eclipse::new(ShadowBoundary::Umbra)));
+            }
+            "penumbra" => out.push(Box::new(Eclipse::new(ShadowBoundary::Penumbra))),
+            "umbra" => out.push(Box::new(Eclipse::new(ShadowBoundary::Umbra))),
+            _ => {
+                if let Some(km) = lower.strip_prefix("altitude:") {
+                    let km: f64 = km.parse().map_err(|_| {
+                        input_msg(format!("--events '{item}': expected altitude:KM, e.g. altitude:120"))
+                    })?;
+                    out.push(Box::new(AltitudeCrossing::new(km * 1e3, need_earth(item)?)));
+                } else {
+                    return Err(input_msg(format!(
+                        "--events '{item}': unknown event; expected apsides, periapsis, apoapsis, nodes, ascending-node, descending-node, eclipse, penumbra, umbra or altitude:KM"
+                    )));
+                }
+            }
+        }
+    }
+    for s in stations {
+        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+        let bad = || {
+            input_msg(format!(
+                "--station '{s}': expected NAME,LAT_DEG,LON_DEG[,ALT_M[,MASK_DEG]], e.g. baikonur,45.92,63.34,90,5"
+            ))
+        };
+        if parts.len() < 3 || parts.len() > 5 {
+            return Err(bad());
+        }
+        let num = |i: usize, default: f64| -> CliResult<f64> {
+            match parts.get(i) {
+                Some(p) => p.parse::<f64>().map_err(|_| bad()),
+                None => Ok(default),
+            }
+        };
+        let (lat, lon, alt, mask) = (num(1, 0.0)?, num(2, 0.0)?, num(3, 0.0)?, num(4, 0.0)?);
+        if !(-90.0..=90.0).contains(&lat) {
+            return Err(input_msg(format!("--station '{s}': latitude {lat} deg must be within [-90, 90]")));
+        }
+        if !(-90.0..90.0).contains(&mask) {
+            return Err(input_msg(format!("--station '{s}': elevation mask {mask} deg must be within [-90, 90)")));
+        }
+        let g = Geodetic {
+            lat_rad: lat.to_radians(),
+            lon_rad: lon.to_radians(),
+            alt_m: alt,
+        };
+        out.push(Box::new(StationVisibility::new(
+            format!("{} visibility", parts[0]),
+            g,
+            mask.to_radians(),
+            need_earth("station")?,
+        )));
+    }
+    Ok(out)
+}

@@ -1,0 +1,319 @@
+//! Scenario files: what `capsim run` and `capsim check` read.
+//!
+//! For now a scenario is a list of orbit propagations (`[[orbit]]`), each from a TLE or from
+//! a state table (the same `[cartesian]`/`[keplerian]` tables as a state file, nested as
+//! `[orbit.cartesian]`/`[orbit.keplerian]`). Later phases (launch, rendezvous, entry, Monte
+//! Carlo) add their own tables. Keys are documented in `docs/scenario.md`, whose examples a
+//! test parses.
+//!
+//! Parsing is in two stages, as DESIGN.md §5 asks: serde mirrors the TOML with
+//! `deny_unknown_fields` (syntax and type errors, one at a time, located), then
+//! [`ScenarioSpec::from_text`] validates every entry and reports **all** problems at once.
+
+use crate::error::InputError;
+use crate::state_file::{state_kind, RawCartesian, RawKeplerian, StateSpecKind};
+use crate::timefmt::parse_epoch;
+use capsim::dynamics::ForceSpec;
+use hifitime::{Duration, Epoch};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: Spanned<String>,
+    title: Option<String>,
+    description: Option<String>,
+    output_dir: Option<String>,
+    #[serde(default)]
+    orbit: Vec<Spanned<RawOrbit>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrbit {
+    id: Spanned<String>,
+    object_name: Option<String>,
+    object_id: Option<String>,
+    tle: Option<Spanned<String>>,
+    start: Option<Spanned<String>>,
+    epoch: Option<Spanned<String>>,
+    cartesian: Option<Spanned<RawCartesian>>,
+    keplerian: Option<Spanned<RawKeplerian>>,
+    end: Option<Spanned<String>>,
+    duration: Option<Spanned<String>>,
+    forces: Spanned<String>,
+    integrator: Option<Spanned<String>>,
+    rtol: Option<Spanned<f64>>,
+    atol: Option<Spanned<f64>>,
+    output_step: Option<Spanned<String>>,
+    #[serde(default)]
+    events: Vec<Spanned<String>>,
+    #[serde(default)]
+    stations: Vec<Spanned<String>>,
+}
+
+/// Where an orbit's initial state comes from.
+#[derive(Clone, Debug)]
+pub enum InitialSpec {
+    /// A TLE; `first_line` is the 1-based line of the TLE text in the scenario file.
+    Tle {
+        text: String,
+        first_line: usize,
+        start: Option<Epoch>,
+    },
+    /// A state table at `epoch`.
+    State { epoch: Epoch, kind: StateSpecKind },
+}
+
+/// When an orbit propagation ends.
+#[derive(Clone, Copy, Debug)]
+pub enum EndSpec {
+    Epoch(Epoch),
+    After(Duration),
+}
+
+/// One validated `[[orbit]]` entry.
+#[derive(Clone, Debug)]
+pub struct OrbitJobSpec {
+    pub id: String,
+    pub object_name: String,
+    pub object_id: String,
+    pub initial: InitialSpec,
+    pub end: EndSpec,
+    pub forces: Vec<ForceSpec>,
+    pub forces_text: String,
+    pub integrator: String,
+    pub rtol: Option<f64>,
+    pub atol: Option<f64>,
+    pub output_step: Duration,
+    pub events: Vec<String>,
+    pub stations: Vec<String>,
+}
+
+/// A validated scenario.
+#[derive(Clone, Debug)]
+pub struct ScenarioSpec {
+    pub path: PathBuf,
+    pub text: String,
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub output_dir: PathBuf,
+    pub orbits: Vec<OrbitJobSpec>,
+}
+
+/// All problems found in a scenario file.
+#[derive(Debug, Clone)]
+pub struct ScenarioErrors(pub Vec<InputError>);
+
+impl std::fmt::Display for ScenarioErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0.len();
+        writeln!(f, "{n} problem{} in the scenario:", if n == 1 { "" } else { "s" })?;
+        for e in &self.0 {
+            writeln!(f, "  {e}")?;
+        }
+        Ok(())
+    }
+}
+impl std::error::Error for ScenarioErrors {}
+
+impl ScenarioSpec {
+    /// Reads and validates a scenario file.
+    pub fn read(path: &Path) -> Result<Self, ScenarioErrors> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ScenarioErrors(vec![InputError::new(path, format!("cannot read: {e}"))])
+        })?;
+        Self::from_text(path, &text)
+    }
+
+    /// Validates scenario text; `path` is used in messages and to resolve nothing else.
+    pub fn from_text(path: &Path, text: &str) -> Result<Self, ScenarioErrors> {
+        let raw: RawScenario = toml::from_str(text).map_err(|e| {
+            let mut err = InputError::new(path, e.message().to_string());
+            if let Some(span) = e.span() {
+                err = err.at_offset(text, span.start);
+            }
+            ScenarioErrors(vec![err])
+        })?;
+        let mut errors = Vec::new();
+        let at = |span: std::ops::Range<usize>, key: String, m: String| {
+            InputError::new(path, m).at_offset(text, span.start).with_key(key)
+        };
+        let name = raw.name.get_ref().clone();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            errors.push(at(raw.name.span(), "name".into(), format!("'{name}' must be non-empty and use only letters, digits, '-' and '_' (it names the output folder)")));
+        }
+        if raw.orbit.is_empty() {
+            errors.push(InputError::new(path, "the scenario has nothing to run: add at least one [[orbit]] table"));
+        }
+        let mut orbits = Vec::new();
+        let mut ids: Vec<String> = Vec::new();
+        for (i, o) in raw.orbit.into_iter().enumerate() {
+            let table_start = o.span().start;
+            let o = o.into_inner();
+            let key = |k: &str| format!("orbit[{i}].{k}");
+            let id = o.id.get_ref().clone();
+            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                errors.push(at(o.id.span(), key("id"), format!("'{id}' must use only letters, digits, '-' and '_' (it names output files)")));
+            } else if ids.contains(&id) {
+                errors.push(at(o.id.span(), key("id"), format!("'{id}' is used by an earlier [[orbit]]")));
+            }
+            ids.push(id.clone());
+            let epoch_of = |s: &Spanned<String>, k: &str, errors: &mut Vec<InputError>| -> Option<Epoch> {
+                match parse_epoch(s.get_ref()) {
+                    Ok(e) => Some(e),
+                    Err(m) => {
+                        errors.push(at(s.span(), key(k), m));
+                        None
+                    }
+                }
+            };
+            let initial = match (&o.tle, &o.epoch) {
+                (Some(t), None) => {
+                    if o.cartesian.is_some() || o.keplerian.is_some() {
+                        errors.push(at(t.span(), key("tle"), "give either tle or a state table ([orbit.cartesian] / [orbit.keplerian]), not both".into()));
+                    }
+                    let start = o.start.as_ref().and_then(|s| epoch_of(s, "start", &mut errors));
+                    // The TLE text starts after the opening quotes of the string.
+                    let (line, _) = crate::error::line_col(text, t.span().start);
+                    let first_line = if text[t.span().start..].starts_with("\"\"\"") || text[t.span().start..].starts_with("'''") { line + 1 } else { line };
+                    Some(InitialSpec::Tle { text: t.get_ref().clone(), first_line, start })
+                }
+                (None, Some(ep)) => {
+                    if let Some(s) = &o.start {
+                        errors.push(at(s.span(), key("start"), "start applies to tle only; a state table uses epoch".into()));
+                    }
+                    let epoch = epoch_of(ep, "epoch", &mut errors);
+                    match state_kind(path, text, o.cartesian, o.keplerian, Some(table_start)) {
+                        Ok(kind) => epoch.map(|epoch| InitialSpec::State { epoch, kind }),
+                        Err(mut e) => {
+                            e.key = Some(match e.key.take() { Some(k) => format!("orbit[{i}].{k}"), None => key("state") });
+                            errors.push(e);
+                            None
+                        }
+                    }
+                }
+                (Some(t), Some(_)) => {
+                    errors.push(at(t.span(), key("tle"), "give either tle or epoch with a state table, not both".into()));
+                    None
+                }
+                (None, None) => {
+                    errors.push(InputError::new(path, "missing the initial state: give tle, or epoch with [orbit.cartesian] or [orbit.keplerian]").at_offset(text, table_start).with_key(key("tle")));
+                    None
+                }
+            };
+            let end = match (&o.end, &o.duration) {
+                (Some(e), None) => epoch_of(e, "end", &mut errors).map(EndSpec::Epoch),
+                (None, Some(d)) => match d.get_ref().trim().parse::<Duration>() {
+                    Ok(dd) if dd > Duration::ZERO => Some(EndSpec::After(dd)),
+                    Ok(_) => {
+                        errors.push(at(d.span(), key("duration"), format!("'{}' must be positive", d.get_ref())));
+                        None
+                    }
+                    Err(e) => {
+                        errors.push(at(d.span(), key("duration"), format!("'{}' is not a duration (e.g. \"2 days\"): {e}", d.get_ref())));
+                        None
+                    }
+                },
+                (Some(e), Some(_)) => {
+                    errors.push(at(e.span(), key("end"), "give either end or duration, not both".into()));
+                    None
+                }
+                (None, None) => {
+                    errors.push(InputError::new(path, "missing end or duration").at_offset(text, table_start).with_key(key("end")));
+                    None
+                }
+            };
+            let forces = match ForceSpec::parse_list(o.forces.get_ref()) {
+                Ok(f) => Some(f),
+                Err(m) => {
+                    errors.push(at(o.forces.span(), key("forces"), m));
+                    None
+                }
+            };
+            let output_step = match &o.output_step {
+                None => Some(Duration::from_seconds(60.0)),
+                Some(s) => match s.get_ref().trim().parse::<Duration>() {
+                    Ok(d) if d > Duration::ZERO => Some(d),
+                    _ => {
+                        errors.push(at(s.span(), key("output_step"), format!("'{}' must be a positive duration, e.g. \"10 min\"", s.get_ref())));
+                        None
+                    }
+                },
+            };
+            for (k, v) in [("rtol", &o.rtol), ("atol", &o.atol)] {
+                if let Some(v) = v {
+                    if !(*v.get_ref() > 0.0 && v.get_ref().is_finite()) {
+                        errors.push(at(v.span(), key(k), format!("{} must be a positive number", v.get_ref())));
+                    }
+                }
+            }
+            if let (Some(initial), Some(end), Some(forces), Some(output_step)) = (initial, end, forces, output_step) {
+                orbits.push(OrbitJobSpec {
+                    id: id.clone(),
+                    object_name: o.object_name.unwrap_or_else(|| id.to_uppercase()),
+                    object_id: o.object_id.unwrap_or_else(|| "UNKNOWN".into()),
+                    initial,
+                    end,
+                    forces,
+                    forces_text: o.forces.get_ref().clone(),
+                    integrator: o.integrator.map(|s| s.into_inner()).unwrap_or_else(|| "dop853".into()),
+                    rtol: o.rtol.map(|s| s.into_inner()),
+                    atol: o.atol.map(|s| s.into_inner()),
+                    output_step,
+                    events: o.events.into_iter().map(|s| s.into_inner()).collect(),
+                    stations: o.stations.into_iter().map(|s| s.into_inner()).collect(),
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ScenarioErrors(errors));
+        }
+        let output_dir = raw
+            .output_dir
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("out").join(&name));
+        Ok(Self {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+            name,
+            title: raw.title.unwrap_or_default(),
+            description: raw.description.unwrap_or_default(),
+            output_dir,
+            orbits,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let text = r#"
+name = "bad name!"
+[[orbit]]
+id = "a"
+epoch = "2007-10-10T13:31:00"
+duration = "-2 days"
+forces = "warp"
+[orbit.keplerian]
+a_km = 6700
+e = 0.001
+inc_deg = 51.6
+raan_deg = 0
+argp_deg = 0
+ta_deg = 0
+"#;
+        let e = ScenarioSpec::from_text(Path::new("s.toml"), text).unwrap_err();
+        let msg = e.to_string();
+        assert_eq!(e.0.len(), 3, "{msg}");
+        assert!(msg.contains("s.toml:2:"), "{msg}");
+        assert!(msg.contains("orbit[0].duration"), "{msg}");
+        assert!(msg.contains("s.toml:7:") && msg.contains("orbit[0].forces"), "{msg}");
+    }
+}

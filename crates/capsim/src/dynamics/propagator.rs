@@ -1,0 +1,187 @@
+//! The orbit propagator: epochs and GCRF states in; samples, events and statistics out.
+//!
+//! Wraps [`crate::propagate::integrate`] around [`OrbitDynamics`]: converts epochs to the
+//! integrator's TT-seconds variable, samples the dense output on a fixed output grid (so the
+//! output step is independent of the integration step), and turns event records into epochs.
+
+use super::forces::ForceModel;
+use super::orbit::OrbitDynamics;
+use crate::frames::earth_orientation::EarthOrientationCache;
+use crate::propagate::{integrate, DenseStep, EventFunction, IntegrationError, IntegratorConfig, Stats};
+use crate::state::cartesian::OrbitState;
+use crate::time::{epoch_from_tt_seconds_j2000, tt_seconds_j2000, Duration, Epoch};
+use std::sync::Arc;
+
+/// Why a propagation could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum PropagationError {
+    #[error("integration failed at {epoch}: {source}")]
+    Integration {
+        epoch: Epoch,
+        #[source]
+        source: IntegrationError,
+    },
+    #[error("output step {0} must be positive")]
+    BadOutputStep(Duration),
+    #[error("a force model needs the Earth's orientation: build the propagator with an EOP cache covering the span")]
+    NoEarthOrientation,
+}
+
+/// An event found during propagation.
+#[derive(Clone, Debug)]
+pub struct OrbitEvent {
+    /// Detector name (`"periapsis"`, `"eclipse entry"`, …).
+    pub name: String,
+    pub epoch: Epoch,
+    pub state: OrbitState,
+    /// True when the switching function increased through zero.
+    pub increasing: bool,
+    /// Index of the detector in the slice passed to [`OrbitPropagator::propagate`].
+    pub detector: usize,
+}
+
+/// The result of one propagation.
+#[derive(Clone, Debug)]
+pub struct PropagationResult {
+    /// States on the output grid (start, start + step, …, and the final state).
+    pub samples: Vec<OrbitState>,
+    pub final_state: OrbitState,
+    pub events: Vec<OrbitEvent>,
+    pub stats: Stats,
+    /// Right-hand-side evaluations (equals `stats.rhs_evals`; kept for reports).
+    pub force_evaluations: u64,
+    /// Set when a detector with the Stop action ended the propagation early.
+    pub stopped_by: Option<usize>,
+}
+
+/// A configured orbit propagator.
+#[derive(Debug)]
+pub struct OrbitPropagator {
+    pub forces: Vec<Box<dyn ForceModel>>,
+    pub integrator: IntegratorConfig,
+    pub earth: Option<Arc<EarthOrientationCache>>,
+}
+
+impl OrbitPropagator {
+    pub fn new(
+        forces: Vec<Box<dyn ForceModel>>,
+        integrator: IntegratorConfig,
+        earth: Option<Arc<EarthOrientationCache>>,
+    ) -> Self {
+        Self {
+            forces,
+            integrator,
+            earth,
+        }
+    }
+
+    /// Whether the force set needs an Earth-orientation cache.
+    pub fn needs_earth_orientation(&self) -> bool {
+        self.forces.iter().any(|f| f.needs_earth_rotation())
+    }
+
+    /// Propagates `initial` to `end` (forwards or backwards). With `output_step`, states are
+    /// sampled every step from the start, plus the final state; without, only start and end.
+    pub fn propagate(
+        &self,
+        initial: &OrbitState,
+        end: Epoch,
+        output_step: Option<Duration>,
+        events: &mut [&mut dyn EventFunction<6>],
+    ) -> Result<PropagationResult, PropagationError> {
+        if let Some(step) = output_step {
+            if step <= Duration::ZERO {
+                return Err(PropagationError::BadOutputStep(step));
+            }
+        }
+        if self.needs_earth_orientation() && self.earth.is_none() {
+            return Err(PropagationError::NoEarthOrientation);
+        }
+        let mut dynamics = OrbitDynamics::new(&self.forces, self.earth.as_deref());
+        let t0 = tt_seconds_j2000(initial.epoch);
+        let t1 = tt_seconds_j2000(end);
+        let y0 = initial.to_vector();
+        let forward = t1 >= t0;
+        let step_s = output_step.map(|d| d.to_seconds());
+
+        let mut samples = vec![*initial];
+        let mut next_index: u64 = 1;
+        let start_epoch = initial.epoch;
+        let mut observer = |dense: &DenseStep<6>| {
+            let Some(step_s) = step_s else { return };
+            let (a, b) = (dense.t_start(), dense.t_end());
+            loop {
+                let offset = step_s * next_index as f64;
+                let t = if forward { t0 + offset } else { t0 - offset };
+                let inside = if forward { t <= b } else { t >= b };
+                if !inside || (forward && t > t1) || (!forward && t < t1) {
+                    break;
+                }
+                let _ = a;
+                let y = dense.eval(t);
+                // Epoch from the start epoch plus an exact multiple of the step keeps the grid
+                // free of floating-point drift in its time stamps.
+                let epoch = if forward {
+                    start_epoch + output_step.unwrap_or_default() * (next_index as i64)
+                } else {
+                    start_epoch - output_step.unwrap_or_default() * (next_index as i64)
+                };
+                samples.push(OrbitState::from_vector(epoch, &y));
+                next_index += 1;
+            }
+        };
+        let outcome = integrate(
+            &mut dynamics,
+            t0,
+            &y0,
+            t1,
+            &self.integrator,
+            events,
+            &mut observer,
+        )
+        .map_err(|source| {
+            let t = match &source {
+                IntegrationError::StepSizeUnderflow { t, .. }
+                | IntegrationError::NonFinite { t }
+                | IntegrationError::TooManySteps { t, .. }
+                | IntegrationError::Rhs { t, .. } => *t,
+                IntegrationError::InvalidConfig(_) => t0,
+            };
+            PropagationError::Integration {
+                epoch: epoch_from_tt_seconds_j2000(t),
+                source,
+            }
+        })?;
+        let final_epoch = if outcome.stopped_by_event.is_some() {
+            epoch_from_tt_seconds_j2000(outcome.t)
+        } else {
+            end
+        };
+        let final_state = OrbitState::from_vector(final_epoch, &outcome.y);
+        if samples.last().map(|s| s.epoch) != Some(final_epoch) {
+            samples.push(final_state);
+        }
+        let events = outcome
+            .events
+            .iter()
+            .map(|e| {
+                let epoch = epoch_from_tt_seconds_j2000(e.t);
+                OrbitEvent {
+                    name: e.name.clone(),
+                    epoch,
+                    state: OrbitState::from_vector(epoch, &e.y),
+                    increasing: e.increasing,
+                    detector: e.index,
+                }
+            })
+            .collect();
+        Ok(PropagationResult {
+            samples,
+            final_state,
+            events,
+            force_evaluations: dynamics.evaluations,
+            stats: outcome.stats,
+            stopped_by: outcome.stopped_by_event,
+        })
+    }
+}
