@@ -300,7 +300,9 @@ mod tests {
             assert!((geodetic_to_itrf(&g) - r).norm() < 1e-8, "{r:?} {g:?}");
         }
         // Non-finite input: no panic.
-        assert!(itrf_to_geodetic(&Vec3::new(f64::NAN, 0.0, 1.0)).alt_m.is_nan());
+        assert!(itrf_to_geodetic(&Vec3::new(f64::NAN, 0.0, 1.0))
+            .alt_m
+            .is_nan());
     }
 
     #[test]
@@ -322,7 +324,10 @@ mod tests {
             ..g
         });
         let la = look_angles(&g, &north);
-        assert!(la.azimuth_rad < 1e-6 || la.azimuth_rad > 2.0 * PI - 1e-6, "{la:?}");
+        assert!(
+            la.azimuth_rad < 1e-6 || la.azimuth_rad > 2.0 * PI - 1e-6,
+            "{la:?}"
+        );
         assert!(la.elevation_rad < 0.0 && la.elevation_rad > -1e-3);
         // East: azimuth 90°.
         let east = geodetic_to_itrf(&Geodetic {

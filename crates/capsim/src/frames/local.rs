@@ -33,7 +33,10 @@ pub enum LocalFrameError {
 }
 
 /// Unit position and unit angular-momentum vectors, checked.
-fn r_and_h_hat(r: &Vec3<Gcrf>, v: &Vec3<Gcrf>) -> Result<(Vector3<f64>, Vector3<f64>), LocalFrameError> {
+fn r_and_h_hat(
+    r: &Vec3<Gcrf>,
+    v: &Vec3<Gcrf>,
+) -> Result<(Vector3<f64>, Vector3<f64>), LocalFrameError> {
     let rn = r.norm();
     let h = r.raw().cross(v.raw());
     let hn = h.norm();
@@ -64,7 +67,10 @@ pub fn gcrf_to_rsw(r: &Vec3<Gcrf>, v: &Vec3<Gcrf>) -> Result<Rotation<Gcrf, Rsw>
 }
 
 /// GCRF → LVLH (CCSDS/Fehse: x ≈ V-bar, y = −H, z = R-bar toward the Earth) at `(r, v)`.
-pub fn gcrf_to_lvlh(r: &Vec3<Gcrf>, v: &Vec3<Gcrf>) -> Result<Rotation<Gcrf, Lvlh>, LocalFrameError> {
+pub fn gcrf_to_lvlh(
+    r: &Vec3<Gcrf>,
+    v: &Vec3<Gcrf>,
+) -> Result<Rotation<Gcrf, Lvlh>, LocalFrameError> {
     let (rh, wh) = r_and_h_hat(r, v)?;
     let z = -rh;
     let y = -wh;
@@ -103,10 +109,7 @@ pub struct InertialPair {
     pub chaser_v: Vec3<Gcrf>,
 }
 
-fn to_relative<F: Frame>(
-    q: &Rotation<Gcrf, F>,
-    pair: &InertialPair,
-) -> RelativeState<F> {
+fn to_relative<F: Frame>(q: &Rotation<Gcrf, F>, pair: &InertialPair) -> RelativeState<F> {
     let omega = orbital_frame_rate(&pair.target_r, &pair.target_v);
     let dr = pair.chaser_r - pair.target_r;
     let dv = pair.chaser_v - pair.target_v - omega.cross(&dr);
@@ -169,15 +172,24 @@ mod tests {
     const MU: f64 = 3.986_004_418e14;
 
     fn check_orthonormal(m: &Matrix3<f64>) {
-        assert!((m * m.transpose() - Matrix3::identity()).norm() < 1e-15, "{m}");
+        assert!(
+            (m * m.transpose() - Matrix3::identity()).norm() < 1e-15,
+            "{m}"
+        );
         assert!((m.determinant() - 1.0).abs() < 1e-15, "{m}");
     }
 
     #[test]
     fn orthonormal_for_generic_states() {
         let states = [
-            (Vec3::<Gcrf>::new(6.7e6, 1.2e5, -3.0e5), Vec3::<Gcrf>::new(-100.0, 7600.0, 1200.0)),
-            (Vec3::new(-2.0e7, 3.0e7, 1.0e7), Vec3::new(1000.0, 500.0, -2000.0)),
+            (
+                Vec3::<Gcrf>::new(6.7e6, 1.2e5, -3.0e5),
+                Vec3::<Gcrf>::new(-100.0, 7600.0, 1200.0),
+            ),
+            (
+                Vec3::new(-2.0e7, 3.0e7, 1.0e7),
+                Vec3::new(1000.0, 500.0, -2000.0),
+            ),
             (Vec3::new(1.0, 0.0, 0.0), Vec3::new(0.0, 0.0, 1.0)),
         ];
         for (r, v) in states {
@@ -223,7 +235,9 @@ mod tests {
         let v = Vec3::<Gcrf>::new(4_901.327, 5_533.756, -1_976.341);
         let q = gcrf_to_rsw(&r, &v).unwrap();
         let r_rsw = q.apply(&r);
-        assert!((r_rsw.x() - r.norm()).abs() < 1e-8 && r_rsw.y().abs() < 1e-8 && r_rsw.z().abs() < 1e-8);
+        assert!(
+            (r_rsw.x() - r.norm()).abs() < 1e-8 && r_rsw.y().abs() < 1e-8 && r_rsw.z().abs() < 1e-8
+        );
         let v_rsw = q.apply(&v);
         assert!(v_rsw.y() > 0.0 && v_rsw.z().abs() < 1e-9);
         // Radial velocity component equals r·v / |r|.
@@ -259,7 +273,12 @@ mod tests {
         let theta = 0.01;
         let (tr, tv) = point(0.3);
         let (cr, cv) = point(0.3 - theta); // chaser behind
-        let pair = InertialPair { target_r: tr, target_v: tv, chaser_r: cr, chaser_v: cv };
+        let pair = InertialPair {
+            target_r: tr,
+            target_v: tv,
+            chaser_r: cr,
+            chaser_v: cv,
+        };
         let rel = relative_state_rsw(&pair).unwrap();
         assert!(rel.rho_dot.norm() < 1e-9, "{:?}", rel.rho_dot);
         assert!((rel.rho.x() + a * (1.0 - theta.cos())).abs() < 1e-6);

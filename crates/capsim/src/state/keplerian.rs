@@ -69,7 +69,9 @@ pub enum KeplerError {
         last_step: f64,
         detail: String,
     },
-    #[error("equinoctial elements are singular for retrograde equatorial orbits (i = {i_rad} rad)")]
+    #[error(
+        "equinoctial elements are singular for retrograde equatorial orbits (i = {i_rad} rad)"
+    )]
     RetrogradeEquatorial { i_rad: f64 },
 }
 
@@ -143,7 +145,11 @@ fn perifocal_axes(raan: f64, inc: f64, argp: f64) -> Matrix3<f64> {
 
 impl Keplerian {
     /// Elements of the osculating two-body orbit through position `r` (m) and velocity `v` (m/s).
-    pub fn from_cartesian(r: &Vec3<Gcrf>, v: &Vec3<Gcrf>, mu_m3_s2: f64) -> Result<Self, KeplerError> {
+    pub fn from_cartesian(
+        r: &Vec3<Gcrf>,
+        v: &Vec3<Gcrf>,
+        mu_m3_s2: f64,
+    ) -> Result<Self, KeplerError> {
         check_mu(mu_m3_s2)?;
         let (rv, vv) = (r.raw(), v.raw());
         let rn = rv.norm();
@@ -234,7 +240,8 @@ impl Keplerian {
         if (self.e - 1.0).abs() < PARABOLIC_E_TOL {
             return Err(KeplerError::Parabolic { e: self.e });
         }
-        let ok = (self.a_m > 0.0 && (0.0..1.0).contains(&self.e)) || (self.a_m < 0.0 && self.e > 1.0);
+        let ok =
+            (self.a_m > 0.0 && (0.0..1.0).contains(&self.e)) || (self.a_m < 0.0 && self.e > 1.0);
         if ok {
             Ok(())
         } else {
@@ -296,7 +303,7 @@ impl Keplerian {
 
     /// Apoapsis radius a (1 + e), m; `None` for hyperbolic orbits.
     pub fn apogee_radius_m(&self) -> Option<f64> {
-        (self.a_m > 0.0 && self.e < 1.0).then(|| self.a_m * (1.0 + self.e))
+        (self.a_m > 0.0 && self.e < 1.0).then_some(self.a_m * (1.0 + self.e))
     }
 
     /// Mean anomaly (elliptic) or hyperbolic mean anomaly, rad.
@@ -428,7 +435,7 @@ fn safeguarded_newton(
             hi = x;
         }
         let mut next = x - fx / dfx;
-        if !(next >= lo && next <= hi) || !next.is_finite() {
+        if !(next >= lo && next <= hi && next.is_finite()) {
             next = 0.5 * (lo + hi);
         }
         last = (next - x).abs();
@@ -511,9 +518,15 @@ pub fn mean_to_true(mean_anomaly_rad: f64, e: f64) -> Result<f64, KeplerError> {
         return Err(KeplerError::Parabolic { e });
     }
     if e < 1.0 {
-        Ok(eccentric_to_true(mean_to_eccentric(mean_anomaly_rad, e)?, e))
+        Ok(eccentric_to_true(
+            mean_to_eccentric(mean_anomaly_rad, e)?,
+            e,
+        ))
     } else {
-        Ok(hyperbolic_to_true(mean_to_hyperbolic(mean_anomaly_rad, e)?, e))
+        Ok(hyperbolic_to_true(
+            mean_to_hyperbolic(mean_anomaly_rad, e)?,
+            e,
+        ))
     }
 }
 
@@ -549,7 +562,11 @@ fn stumpff(psi: f64) -> (f64, f64) {
 /// Propagates a state on a two-body (Keplerian) orbit by `dt_s` seconds (forward or backward),
 /// analytically (universal variables, Vallado Algorithm 8). Works for elliptic, parabolic and
 /// hyperbolic orbits; elliptic `dt` is first reduced modulo the period.
-pub fn propagate_two_body(state: &OrbitState, dt_s: f64, mu_m3_s2: f64) -> Result<OrbitState, KeplerError> {
+pub fn propagate_two_body(
+    state: &OrbitState,
+    dt_s: f64,
+    mu_m3_s2: f64,
+) -> Result<OrbitState, KeplerError> {
     check_mu(mu_m3_s2)?;
     check_finite("dt (s)", dt_s)?;
     let (r1, v1) = propagate_two_body_rv(state.r.raw(), state.v.raw(), dt_s, mu_m3_s2)?;
@@ -635,7 +652,8 @@ pub fn propagate_two_body_rv(
             break;
         }
     }
-    if !converged && !(last <= 1e-11 * chi.abs()) {
+    let acceptable = last.is_finite() && last <= 1e-11 * chi.abs();
+    if !converged && !acceptable {
         return Err(KeplerError::NoConvergence {
             what: "universal-variable Kepler equation",
             last_step: last,
@@ -687,7 +705,11 @@ fn equinoctial_basis(p: f64, q: f64) -> (Vector3<f64>, Vector3<f64>) {
 
 impl Equinoctial {
     /// Equinoctial elements of the osculating orbit through `(r, v)`.
-    pub fn from_cartesian(r: &Vec3<Gcrf>, v: &Vec3<Gcrf>, mu_m3_s2: f64) -> Result<Self, KeplerError> {
+    pub fn from_cartesian(
+        r: &Vec3<Gcrf>,
+        v: &Vec3<Gcrf>,
+        mu_m3_s2: f64,
+    ) -> Result<Self, KeplerError> {
         check_mu(mu_m3_s2)?;
         let mu = mu_m3_s2;
         let (rv, vv) = (r.raw(), v.raw());
@@ -758,7 +780,10 @@ impl Equinoctial {
             check_finite(w, x)?;
         }
         if !(a > 0.0 && e2 < 1.0) {
-            return Err(KeplerError::Inconsistent { a_m: a, e: e2.sqrt() });
+            return Err(KeplerError::Inconsistent {
+                a_m: a,
+                e: e2.sqrt(),
+            });
         }
         // Eccentric longitude F = E + ϖ from λ = M + ϖ (ϖ = atan2(h, k), 0 when e = 0).
         let varpi = h.atan2(k);
@@ -828,7 +853,13 @@ pub fn j2_secular_rates(
     mu_m3_s2: f64,
 ) -> Result<(f64, f64, f64), KeplerError> {
     check_mu(mu_m3_s2)?;
-    for (w, x) in [("a (m)", a_m), ("e", e), ("i (rad)", i_rad), ("J2", j2), ("Re (m)", re_m)] {
+    for (w, x) in [
+        ("a (m)", a_m),
+        ("e", e),
+        ("i (rad)", i_rad),
+        ("J2", j2),
+        ("Re (m)", re_m),
+    ] {
         check_finite(w, x)?;
     }
     if !(a_m > 0.0 && (0.0..1.0).contains(&e)) {
@@ -840,9 +871,12 @@ pub fn j2_secular_rates(
     let k = 1.5 * n * j2 * (re_m / p) * (re_m / p);
     let (si, ci) = i_rad.sin_cos();
     let s2 = si * si;
-    Ok((-k * ci, k * (2.0 - 2.5 * s2), k * one_e2.sqrt() * (1.0 - 1.5 * s2)))
+    Ok((
+        -k * ci,
+        k * (2.0 - 2.5 * s2),
+        k * one_e2.sqrt() * (1.0 - 1.5 * s2),
+    ))
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -907,12 +941,24 @@ mod tests {
         let d = f64::to_degrees;
         let p_km = k.semi_latus_rectum_m() / 1e3;
         assert!((p_km - 11_067.790).abs() < 1e-6 * 11_067.790, "{p_km}");
-        assert!((k.a_m / 1e3 - 36_127.343).abs() < 1e-6 * 36_127.343, "{}", k.a_m);
+        assert!(
+            (k.a_m / 1e3 - 36_127.343).abs() < 1e-6 * 36_127.343,
+            "{}",
+            k.a_m
+        );
         assert!((p_km - 11_067.798_342_661_82).abs() < 1e-6, "{p_km}");
-        assert!((k.a_m / 1e3 - 36_127.337_619_678_6).abs() < 1e-6, "{}", k.a_m);
+        assert!(
+            (k.a_m / 1e3 - 36_127.337_619_678_6).abs() < 1e-6,
+            "{}",
+            k.a_m
+        );
         assert!((k.e - 0.832_853).abs() < 5e-7, "{}", k.e);
         assert!((d(k.i_rad) - 87.870).abs() < 1e-3, "{}", d(k.i_rad));
-        assert!((d(k.i_rad) - 87.869_126_177_026_44).abs() < 1e-9, "{}", d(k.i_rad));
+        assert!(
+            (d(k.i_rad) - 87.869_126_177_026_44).abs() < 1e-9,
+            "{}",
+            d(k.i_rad)
+        );
         assert!((d(k.raan_rad) - 227.89).abs() < 1e-2, "{}", d(k.raan_rad));
         assert!((d(k.raan_rad) - 227.898).abs() < 5e-4, "{}", d(k.raan_rad));
         assert!((d(k.argp_rad) - 53.38).abs() < 5e-3, "{}", d(k.argp_rad));
@@ -970,11 +1016,31 @@ mod tests {
         let e = Keplerian::from_cartesian(&Vec3::new(rp, 0.0, 0.0), &Vec3::new(5.0, 0.0, 0.0), MU);
         assert!(matches!(e, Err(KeplerError::Degenerate { .. })));
         assert!(Keplerian::from_cartesian(&Vec3::zeros(), &Vec3::new(1.0, 0.0, 0.0), MU).is_err());
-        let bad = Keplerian { a_m: -7.0e6, e: 0.5, ..kin };
-        assert!(matches!(bad.to_cartesian(MU), Err(KeplerError::Inconsistent { .. })));
-        let hyp = Keplerian { a_m: -7.0e6, e: 2.0, true_anomaly_rad: 2.2, ..kin };
-        assert!(matches!(hyp.to_cartesian(MU), Err(KeplerError::BeyondAsymptote { .. })));
-        assert!(Keplerian { a_m: f64::NAN, ..kin }.to_cartesian(MU).is_err());
+        let bad = Keplerian {
+            a_m: -7.0e6,
+            e: 0.5,
+            ..kin
+        };
+        assert!(matches!(
+            bad.to_cartesian(MU),
+            Err(KeplerError::Inconsistent { .. })
+        ));
+        let hyp = Keplerian {
+            a_m: -7.0e6,
+            e: 2.0,
+            true_anomaly_rad: 2.2,
+            ..kin
+        };
+        assert!(matches!(
+            hyp.to_cartesian(MU),
+            Err(KeplerError::BeyondAsymptote { .. })
+        ));
+        assert!(Keplerian {
+            a_m: f64::NAN,
+            ..kin
+        }
+        .to_cartesian(MU)
+        .is_err());
         assert!(kin.to_cartesian(-1.0).is_err());
     }
 
@@ -1037,17 +1103,26 @@ mod tests {
                 let m = i as f64 * 0.0471;
                 let big_e = mean_to_eccentric(m, e).unwrap();
                 let resid = big_e - e * big_e.sin() - m;
-                assert!(resid.abs() < 4.0 * f64::EPSILON * m.abs().max(1.0), "e {e} M {m} r {resid}");
+                assert!(
+                    resid.abs() < 4.0 * f64::EPSILON * m.abs().max(1.0),
+                    "e {e} M {m} r {resid}"
+                );
                 let nu = mean_to_true(m, e).unwrap();
                 let m2 = true_to_mean(nu, e).unwrap();
-                assert!((m2 - m).abs() < 1e-9 * m.abs().max(1.0) / (1.0 - e), "e {e} M {m} {m2}");
+                assert!(
+                    (m2 - m).abs() < 1e-9 * m.abs().max(1.0) / (1.0 - e),
+                    "e {e} M {m} {m2}"
+                );
             }
         }
         for &e in &[1.0 + 1e-6, 1.1, 2.0, 10.0, 100.0] {
             for &m in &[-1e6, -50.0, -1.0, -1e-8, 0.0, 1e-8, 0.3, 5.0, 1e3, 1e8] {
                 let h = mean_to_hyperbolic(m, e).unwrap();
                 let resid = e * h.sinh() - h - m;
-                assert!(resid.abs() < 1e-13 * m.abs().max(1.0), "e {e} M {m} r {resid}");
+                assert!(
+                    resid.abs() < 1e-13 * m.abs().max(1.0),
+                    "e {e} M {m} r {resid}"
+                );
             }
         }
         assert!(mean_to_eccentric(1.0, 1.0).is_err());
@@ -1069,7 +1144,9 @@ mod tests {
         for row in rows {
             let case = row[0].as_str();
             let mu = num(&row[2]) * 1e9;
-            let v3 = |i: usize, s: f64| Vector3::new(num(&row[i]), num(&row[i + 1]), num(&row[i + 2])) * s;
+            let v3 = |i: usize, s: f64| {
+                Vector3::new(num(&row[i]), num(&row[i + 1]), num(&row[i + 2])) * s
+            };
             let r0 = v3(3, 1e3);
             let v0 = v3(6, 1e3);
             let dt = num(&row[9]);
@@ -1086,8 +1163,16 @@ mod tests {
                 "vallado_ex2_4_backward" => (2e-7, 2e-10),
                 "curtis_ex3_5_hyperbolic" => {
                     // |r1| = 163180 km (5 s.f.), |v1| = 10.51 km/s (4 s.f.).
-                    assert!((r1.norm() / 1e3 - 163_180.0).abs() < 5.0, "{case} {}", r1.norm());
-                    assert!((v1.norm() / 1e3 - 10.51).abs() < 5e-3, "{case} {}", v1.norm());
+                    assert!(
+                        (r1.norm() / 1e3 - 163_180.0).abs() < 5.0,
+                        "{case} {}",
+                        r1.norm()
+                    );
+                    assert!(
+                        (v1.norm() / 1e3 - 10.51).abs() < 5e-3,
+                        "{case} {}",
+                        v1.norm()
+                    );
                     continue;
                 }
                 other => panic!("unknown case {other}"),
@@ -1105,7 +1190,12 @@ mod tests {
     #[test]
     fn propagation_matches_mean_anomaly_advance() {
         let epoch = Epoch::from_gregorian_utc(2008, 4, 19, 0, 0, 0, 0);
-        for &(a, e) in &[(6.778e6, 0.0005), (2.4e7, 0.73), (4.2164e7, 0.0), (1.0e8, 0.97)] {
+        for &(a, e) in &[
+            (6.778e6, 0.0005),
+            (2.4e7, 0.73),
+            (4.2164e7, 0.0),
+            (1.0e8, 0.97),
+        ] {
             let k = Keplerian {
                 a_m: a,
                 e,
@@ -1159,10 +1249,19 @@ mod tests {
                     let v = Vec3::<Gcrf>::new(num(&row[5]), num(&row[6]), num(&row[7])) * 1e3;
                     let k = Keplerian::from_cartesian(&r, &v, MU).unwrap();
                     let (od, wd, _) =
-                        j2_secular_rates(k.a_m, k.e, k.i_rad, 0.001_082_63, 6_378_136.6, MU).unwrap();
+                        j2_secular_rates(k.a_m, k.e, k.i_rad, 0.001_082_63, 6_378_136.6, MU)
+                            .unwrap();
                     let to_deg_h = |x: f64| x.to_degrees() * 3600.0;
-                    assert!((to_deg_h(od) - num(&row[12])).abs() < 5e-4, "{}", to_deg_h(od));
-                    assert!((to_deg_h(wd) - num(&row[13])).abs() < 5e-4, "{}", to_deg_h(wd));
+                    assert!(
+                        (to_deg_h(od) - num(&row[12])).abs() < 5e-4,
+                        "{}",
+                        to_deg_h(od)
+                    );
+                    assert!(
+                        (to_deg_h(wd) - num(&row[13])).abs() < 5e-4,
+                        "{}",
+                        to_deg_h(wd)
+                    );
                 }
                 "iss_like_matson" => {
                     let (od, _, _) = j2_secular_rates(
@@ -1183,7 +1282,8 @@ mod tests {
         }
         assert!(j2_secular_rates(-1.0, 0.1, 0.1, 1e-3, 6.4e6, MU).is_err());
         // Sun-synchronous check (Vallado Example 9-? style): dΩ/dt vanishes at i = 90°.
-        let (od, wd, md) = j2_secular_rates(7.0e6, 0.0, PI / 2.0, 1.08263e-3, 6.378137e6, MU).unwrap();
+        let (od, wd, md) =
+            j2_secular_rates(7.0e6, 0.0, PI / 2.0, 1.08263e-3, 6.378137e6, MU).unwrap();
         assert!(od.abs() < 1e-20 && wd < 0.0 && md < 0.0);
     }
 

@@ -34,9 +34,19 @@ pub enum TleError {
     #[error("line {line} column 1: line number is '{found}', expected '{line}'")]
     LineNumber { line: u8, found: char },
     #[error("line {line} column {column}: expected a blank between fields, found '{found}'")]
-    ExpectedBlank { line: u8, column: usize, found: char },
-    #[error("line {line} column 69: checksum digit is '{found}' but the line's checksum is {computed}")]
-    Checksum { line: u8, found: char, computed: u32 },
+    ExpectedBlank {
+        line: u8,
+        column: usize,
+        found: char,
+    },
+    #[error(
+        "line {line} column 69: checksum digit is '{found}' but the line's checksum is {computed}"
+    )]
+    Checksum {
+        line: u8,
+        found: char,
+        computed: u32,
+    },
     #[error("line {line} column {column}: {field} '{text}' {problem}")]
     Field {
         line: u8,
@@ -168,8 +178,14 @@ impl<'a> Field<'a> {
         if !ok {
             return Err(self.err("is not a number in the form [±]ddddd±d"));
         }
-        let digits: String = self.text[1..6].chars().map(|c| if c == ' ' { '0' } else { c }).collect();
-        let mantissa = digits.parse::<f64>().map_err(|_| self.err("is not a number"))? * 1e-5;
+        let digits: String = self.text[1..6]
+            .chars()
+            .map(|c| if c == ' ' { '0' } else { c })
+            .collect();
+        let mantissa = digits
+            .parse::<f64>()
+            .map_err(|_| self.err("is not a number"))?
+            * 1e-5;
         let exp = i32::from(b[7] - b'0') * if b[6] == b'-' { -1 } else { 1 };
         let sign = if b[0] == b'-' { -1.0 } else { 1.0 };
         Ok(sign * mantissa * 10f64.powi(exp))
@@ -179,7 +195,8 @@ impl<'a> Field<'a> {
         let t = self.text.trim_start();
         let b = t.as_bytes();
         let ok = !b.is_empty()
-            && (b[0].is_ascii_digit() || (b[0].is_ascii_uppercase() && b[0] != b'I' && b[0] != b'O'))
+            && (b[0].is_ascii_digit()
+                || (b[0].is_ascii_uppercase() && b[0] != b'I' && b[0] != b'O'))
             && b[1..].iter().all(|c| c.is_ascii_digit());
         if ok {
             Ok(t.to_string())
@@ -258,7 +275,20 @@ fn epoch_from_year_day(year: i32, day: f64) -> Result<Epoch, TleError> {
     }
     let mut d = doy as u32; // 1-based
     let mut month = 1u8;
-    let lengths = [31, if is_leap(year) { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let lengths = [
+        31,
+        if is_leap(year) { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     for len in lengths {
         if d <= len {
             break;
@@ -266,7 +296,8 @@ fn epoch_from_year_day(year: i32, day: f64) -> Result<Epoch, TleError> {
         d -= len;
         month += 1;
     }
-    let midnight = Epoch::maybe_from_gregorian_utc(year, month, d as u8, 0, 0, 0, 0).map_err(|_| bad())?;
+    let midnight =
+        Epoch::maybe_from_gregorian_utc(year, month, d as u8, 0, 0, 0, 0).map_err(|_| bad())?;
     let ns = ((day - doy) * 86_400e9).round();
     Ok(midnight + Unit::Nanosecond * ns)
 }
@@ -327,15 +358,27 @@ impl Tle {
                 line2: sat2,
             });
         }
-        Field::new(2, l2, 9, 16, "inclination (deg)").decimal_in(0.0, 180.0, "is outside [0, 180] deg")?;
+        Field::new(2, l2, 9, 16, "inclination (deg)").decimal_in(
+            0.0,
+            180.0,
+            "is outside [0, 180] deg",
+        )?;
         Field::new(2, l2, 18, 25, "right ascension of the node (deg)").decimal_in(
             0.0,
             360.0,
             "is outside [0, 360] deg",
         )?;
         Field::new(2, l2, 27, 33, "eccentricity").assumed_point_digits()?;
-        Field::new(2, l2, 35, 42, "argument of perigee (deg)").decimal_in(0.0, 360.0, "is outside [0, 360] deg")?;
-        Field::new(2, l2, 44, 51, "mean anomaly (deg)").decimal_in(0.0, 360.0, "is outside [0, 360] deg")?;
+        Field::new(2, l2, 35, 42, "argument of perigee (deg)").decimal_in(
+            0.0,
+            360.0,
+            "is outside [0, 360] deg",
+        )?;
+        Field::new(2, l2, 44, 51, "mean anomaly (deg)").decimal_in(
+            0.0,
+            360.0,
+            "is outside [0, 360] deg",
+        )?;
         let mm = Field::new(2, l2, 53, 63, "mean motion (rev/day)");
         if mm.decimal()? <= 0.0 {
             return Err(mm.err("must be positive"));
@@ -344,7 +387,11 @@ impl Tle {
         check_checksum(1, l1)?;
         check_checksum(2, l2)?;
 
-        let year = if yy < 57 { 2000 + yy as i32 } else { 1900 + yy as i32 };
+        let year = if yy < 57 {
+            2000 + yy as i32
+        } else {
+            1900 + yy as i32
+        };
         let epoch = epoch_from_year_day(year, day)?;
         let elements = sgp4::Elements::from_tle(
             name.map(|n| n.trim().to_string()),
@@ -366,14 +413,20 @@ impl Tle {
         let year = i32::try_from(y).map_err(|_| TleError::BadEpoch {
             what: format!("year {y}"),
         })?;
-        let midnight = Epoch::maybe_from_gregorian_utc(year, m, d, 0, 0, 0, 0).map_err(|_| TleError::BadEpoch {
-            what: format!("{y}-{m}-{d}"),
+        let midnight = Epoch::maybe_from_gregorian_utc(year, m, d, 0, 0, 0, 0).map_err(|_| {
+            TleError::BadEpoch {
+                what: format!("{y}-{m}-{d}"),
+            }
         })?;
         let epoch = midnight + Unit::Second * sod + Unit::Nanosecond * ns;
         Self::build(elements, epoch, gravity)
     }
 
-    fn build(elements: sgp4::Elements, epoch: Epoch, gravity: Sgp4Gravity) -> Result<Self, TleError> {
+    fn build(
+        elements: sgp4::Elements,
+        epoch: Epoch,
+        gravity: Sgp4Gravity,
+    ) -> Result<Self, TleError> {
         let geo = match gravity {
             Sgp4Gravity::Wgs72 => sgp4::WGS72,
             Sgp4Gravity::Wgs84 => sgp4::WGS84,
@@ -458,7 +511,10 @@ mod tests {
     const ISS2: &str = "2 25544 051.6371 139.4786 0002573 139.5015 001.9355 15.76020103511717";
 
     fn read_validation(name: &str) -> Option<String> {
-        let path = format!("{}/../../../shared/validation/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../../../shared/validation/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         match std::fs::read_to_string(&path) {
             Ok(s) => Some(s),
             Err(e) => {
@@ -479,12 +535,18 @@ mod tests {
         let Some(text) = read_validation("sgp4_tcppver_00005_sample.csv") else {
             return;
         };
-        assert!(text.contains(L1_5) && text.contains(L2_5), "TLE in the CSV header differs");
+        assert!(
+            text.contains(L1_5) && text.contains(L2_5),
+            "TLE in the CSV header differs"
+        );
         let tle = Tle::from_lines(Some("TEME example"), L1_5, L2_5).unwrap();
         let mut rows = 0;
         let (mut worst_r, mut worst_v) = (0.0_f64, 0.0_f64);
         for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
-            let c: Vec<f64> = line.split(',').map(|x| x.trim().parse().unwrap_or(f64::NAN)).collect();
+            let c: Vec<f64> = line
+                .split(',')
+                .map(|x| x.trim().parse().unwrap_or(f64::NAN))
+                .collect();
             let (r, v) = tle.propagate_minutes(c[0]).unwrap();
             let dr = (r - Vec3::new(c[1], c[2], c[3]) * 1e3).norm();
             let dv = (v - Vec3::new(c[4], c[5], c[6]) * 1e3).norm();
@@ -492,7 +554,9 @@ mod tests {
             worst_v = worst_v.max(dv);
             rows += 1;
         }
-        println!("tcppver 00005: {rows} rows, worst |dr| = {worst_r:.3e} m, |dv| = {worst_v:.3e} m/s");
+        println!(
+            "tcppver 00005: {rows} rows, worst |dr| = {worst_r:.3e} m, |dv| = {worst_v:.3e} m/s"
+        );
         assert_eq!(rows, 13);
         // Brief asked < 1 m / 1 mm/s; measured 6.8e-6 m / 7.7e-7 m/s (print resolution 1e-5 m,
         // 1e-6 m/s), asserted at ten print units.
@@ -511,7 +575,11 @@ mod tests {
         assert_eq!(tle.name(), Some("ISS (ZARYA)"));
         // 2007 day 300.90939573 = 27 Oct 2007 21:49:31.791 UTC.
         let expect = Epoch::from_gregorian_utc(2007, 10, 27, 21, 49, 31, 791_072_000);
-        assert!((tle.epoch() - expect).abs().to_seconds() < 1e-6, "{}", tle.epoch());
+        assert!(
+            (tle.epoch() - expect).abs().to_seconds() < 1e-6,
+            "{}",
+            tle.epoch()
+        );
         // Height above the ellipsoid treating TEME z as the polar axis (error < 0.1 m): the ISS was
         // at 340 × 344 km (soyuz-tma-11.md, STS-120 press kit, 25 Oct 2007).
         let (mut lo, mut hi) = (f64::INFINITY, 0.0_f64);
@@ -524,7 +592,8 @@ mod tests {
         assert!(lo > 330e3 && hi < 365e3, "{lo} {hi}");
         // WGS-84 constants give a slightly different but still valid orbit.
         let t84 = Tle::from_lines_with(None, ISS1, ISS2, Sgp4Gravity::Wgs84).unwrap();
-        let d = (t84.propagate_minutes(0.0).unwrap().0 - tle.propagate_minutes(0.0).unwrap().0).norm();
+        let d =
+            (t84.propagate_minutes(0.0).unwrap().0 - tle.propagate_minutes(0.0).unwrap().0).norm();
         assert!(d > 0.0 && d < 1e4);
     }
 
@@ -536,7 +605,10 @@ mod tests {
     fn malformed_tles_give_clear_errors() {
         // Eccentricity with a letter (a '0' replaced, so the checksum still matches).
         let bad = ISS2.replacen("0002573", "00a2573", 1);
-        assert_eq!(err(ISS1, &bad), "line 2 column 27: eccentricity '00a2573' is not a number");
+        assert_eq!(
+            err(ISS1, &bad),
+            "line 2 column 27: eccentricity '00a2573' is not a number"
+        );
         // Checksum.
         let bad = format!("{}3", &ISS1[..68]);
         assert_eq!(
