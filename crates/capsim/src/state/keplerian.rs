@@ -59,6 +59,8 @@ pub enum KeplerError {
     Parabolic { e: f64 },
     #[error("inconsistent elements: a = {a_m} m with e = {e} (need a > 0 with 0 ≤ e < 1, or a < 0 with e > 1)")]
     Inconsistent { a_m: f64, e: f64 },
+    #[error("eccentricity {e} is outside the range {expected} this function accepts")]
+    EccentricityRange { e: f64, expected: &'static str },
     #[error("true anomaly {nu_rad} rad is beyond the asymptote of the hyperbola with e = {e} (|ν| must be < {limit_rad} rad)")]
     BeyondAsymptote { nu_rad: f64, e: f64, limit_rad: f64 },
     #[error("non-finite input: {what} = {value}")]
@@ -457,7 +459,10 @@ fn safeguarded_newton(
 pub fn mean_to_eccentric(mean_anomaly_rad: f64, e: f64) -> Result<f64, KeplerError> {
     check_finite("mean anomaly (rad)", mean_anomaly_rad)?;
     if !(0.0..1.0).contains(&e) {
-        return Err(KeplerError::Inconsistent { a_m: 1.0, e });
+        return Err(KeplerError::EccentricityRange {
+            e,
+            expected: "[0, 1)",
+        });
     }
     // Reduce to (−π, π], solve for |M| in [0, π], restore sign and revolution.
     let mut m = mean_anomaly_rad.rem_euclid(TAU);
@@ -479,7 +484,10 @@ pub fn mean_to_eccentric(mean_anomaly_rad: f64, e: f64) -> Result<f64, KeplerErr
 pub fn mean_to_hyperbolic(mean_anomaly: f64, e: f64) -> Result<f64, KeplerError> {
     check_finite("hyperbolic mean anomaly", mean_anomaly)?;
     if !(e > 1.0 && e.is_finite()) {
-        return Err(KeplerError::Inconsistent { a_m: -1.0, e });
+        return Err(KeplerError::EccentricityRange {
+            e,
+            expected: "(1, ∞)",
+        });
     }
     let (sign, ma) = if mean_anomaly < 0.0 {
         (-1.0, -mean_anomaly)
