@@ -623,7 +623,8 @@ fn adaptive_loop<const N: usize, S: OdeSystem<N>, M: Scheme<N>>(
             h = t_end - t;
         }
         let t1 = if last { t_end } else { t + h };
-        if 0.1 * h.abs() <= t.abs() * f64::EPSILON {
+        // Round-off limit (HNW's `0.1 |h| <= |t| uround`); the final, shortened step is exempt.
+        if !last && 0.1 * h.abs() <= t.abs() * f64::EPSILON {
             if nonfinite_prev {
                 return Err(IntegrationError::NonFinite { t });
             }

@@ -986,3 +986,60 @@ fn rhs_error_is_propagated() {
         "{r:?}"
     );
 }
+
+struct StopAt(f64);
+
+impl EventFunction<6> for StopAt {
+    fn name(&self) -> &str {
+        "stop_at"
+    }
+    fn g(&mut self, t: f64, _y: &SVector<f64, 6>) -> f64 {
+        t - self.0
+    }
+    fn action(&self) -> EventAction {
+        EventAction::Stop
+    }
+}
+
+/// A Stop event earlier in the same step than a Continue event: the run ends at the Stop event
+/// and the later event is not recorded (reference: the event times, g = t − t_event).
+#[test]
+fn stop_before_continue_in_same_step() {
+    let y0 = iss_state();
+    let cfg = IntegratorConfig::default();
+    let mut steps = Vec::new();
+    integrate(
+        &mut TwoBody { mu: MU },
+        0.0,
+        &y0,
+        2000.0,
+        &cfg,
+        &mut [],
+        &mut |d| steps.push((d.t_start(), d.t_end())),
+    )
+    .unwrap();
+    let (a, b) = steps[5];
+    let (ta, tb) = (a + 0.3 * (b - a), a + 0.7 * (b - a));
+    let mut late = AtTime {
+        name: "late",
+        t_event: tb,
+    };
+    let mut stop = StopAt(ta);
+    let mut last = (0.0, 0.0);
+    let out = integrate(
+        &mut TwoBody { mu: MU },
+        0.0,
+        &y0,
+        2000.0,
+        &cfg,
+        &mut [&mut late, &mut stop],
+        &mut |d| last = (d.t_start(), d.t_end()),
+    )
+    .unwrap();
+    assert_eq!(out.events.len(), 1);
+    assert_eq!(out.stopped_by_event, Some(1));
+    assert!((out.t - ta).abs() <= cfg.event_time_tol_s);
+    assert_eq!(last, (a, out.t));
+    // The stop state is the dense-output state at the event time (vs Kepler, 1 mm).
+    assert!((out.y - kepler(&y0, out.t, MU)).fixed_rows::<3>(0).norm() < 1e-3);
+}
