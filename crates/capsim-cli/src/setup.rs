@@ -3,11 +3,12 @@
 
 use crate::failure::{input, input_msg, run, CliResult};
 use anyhow::Context;
-use capsim::dynamics::events::{Apsis, AltitudeCrossing, Eclipse, NodeCrossing, ShadowBoundary, StationVisibility};
+use capsim::dynamics::events::{AltitudeCrossing, Eclipse, ShadowBoundary, StationVisibility};
 use capsim::dynamics::{ForceSpec, OrbitPropagator};
 use capsim::frames::earth_orientation::EarthOrientationCache;
 use capsim::frames::eop::EopTable;
 use capsim::frames::geodetic::Geodetic;
+use capsim::propagate::detectors::{Apsis, ApsisKind, NodeCrossing, NodeKind};
 use capsim::propagate::{EventFunction, IntegratorConfig, Method};
 use capsim::state::cartesian::OrbitState;
 use capsim::time::{Duration, Epoch};
@@ -18,7 +19,9 @@ use std::sync::Arc;
 /// The EOP table: a user file when given, else the one shipped for 2007–2009.
 pub fn load_eop(path: Option<&Path>) -> CliResult<Arc<EopTable>> {
     match path {
-        Some(p) => Ok(Arc::new(capsim_io::eop_file::read_eop_file(p).map_err(input)?)),
+        Some(p) => Ok(Arc::new(
+            capsim_io::eop_file::read_eop_file(p).map_err(input)?,
+        )),
         None => Ok(Arc::new(EopTable::shipped().clone())),
     }
 }
@@ -50,7 +53,9 @@ pub fn integrator_config(
         _ => {
             if let Some(step) = m.strip_prefix("rk4:") {
                 let d = parse_duration("--integrator rk4:STEP", step)?;
-                Method::Rk4 { step_s: d.to_seconds() }
+                Method::Rk4 {
+                    step_s: d.to_seconds(),
+                }
             } else {
                 return Err(input_msg(format!(
                     "--integrator '{method}': expected dop853, dp54 or rk4:STEP (e.g. rk4:10s)"
@@ -85,7 +90,11 @@ pub fn build_propagator(
         .iter()
         .map(|f| f.build().map_err(input))
         .collect::<CliResult<Vec<_>>>()?;
-    let (lo, hi) = if start <= end { (start, end) } else { (end, start) };
+    let (lo, hi) = if start <= end {
+        (start, end)
+    } else {
+        (end, start)
+    };
     let margin = Duration::from_days(1.0);
     let needs_earth = models.iter().any(|m| m.needs_earth_rotation());
     let cache = match EarthOrientationCache::new(eop, lo - margin, hi + margin) {
@@ -108,7 +117,9 @@ pub fn state_from_spec(spec: &StateSpec, eop: &EopTable) -> CliResult<OrbitState
             let r = r_m.value;
             let v = v_m_s.value;
             if r.iter().chain(v.iter()).any(|x| !x.is_finite()) {
-                return Err(input(spec.error_at(r_m, "components must be finite numbers")));
+                return Err(input(
+                    spec.error_at(r_m, "components must be finite numbers"),
+                ));
             }
             capsim_io::state_file::to_gcrf(spec.epoch, *frame, r, v, eop)
                 .map_err(|e| input(spec.error_at(r_m, e)))?
@@ -179,7 +190,9 @@ pub fn state_from_tle(
         .with_context(|| format!("SGP4 from {}", path.display()))
         .map_err(run)?;
     let name = tle.name().unwrap_or("SPACECRAFT").to_string();
-    let id = tle.international_designator().unwrap_or_else(|| "UNKNOWN".into());
+    let id = tle
+        .international_designator()
+        .unwrap_or_else(|| "UNKNOWN".into());
     Ok((state, name, id))
 }
 
@@ -196,15 +209,20 @@ pub fn build_events(
             .clone()
             .ok_or_else(|| input_msg(format!("event '{what}' needs the Earth's orientation")))
     };
-    for item in items.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+    for item in items
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let lower = item.to_ascii_lowercase();
         match lower.as_str() {
-            "apsides" => out.push(Box::new(Apsis::both())),
-            "periapsis" | "perigee" => out.push(Box::new(Apsis::periapsis())),
-            "apoapsis" | "apogee" => out.push(Box::new(Apsis::apoapsis())),
-            "nodes" => out.push(Box::new(NodeCrossing::both())),
-            "ascending-node" => out.push(Box::new(NodeCrossing::ascending())),
-            "descending-node" => out.push(Box::new(NodeCrossing::descending())),
+            "apsides" => out.push(Box::new(Apsis::new(ApsisKind::Both))),
+            "periapsis" | "perigee" => out.push(Box::new(Apsis::new(ApsisKind::Periapsis))),
+            "apoapsis" | "apogee" => out.push(Box::new(Apsis::new(ApsisKind::Apoapsis))),
+            "nodes" => out.push(Box::new(NodeCrossing::new(NodeKind::Either))),
+            "ascending-node" => out.push(Box::new(NodeCrossing::new(NodeKind::Ascending))),
+            "descending-node" => out.push(Box::new(NodeCrossing::new(NodeKind::Descending))),
             "eclipse" => {
                 out.push(Box::new(Eclipse::new(ShadowBoundary::Penumbra)));
                 out.push(Box::new(Eclipse::new(ShadowBoundary::Umbra)));
@@ -214,7 +232,9 @@ pub fn build_events(
             _ => {
                 if let Some(km) = lower.strip_prefix("altitude:") {
                     let km: f64 = km.parse().map_err(|_| {
-                        input_msg(format!("--events '{item}': expected altitude:KM, e.g. altitude:120"))
+                        input_msg(format!(
+                            "--events '{item}': expected altitude:KM, e.g. altitude:120"
+                        ))
                     })?;
                     out.push(Box::new(AltitudeCrossing::new(km * 1e3, need_earth(item)?)));
                 } else {
@@ -243,10 +263,14 @@ pub fn build_events(
         };
         let (lat, lon, alt, mask) = (num(1, 0.0)?, num(2, 0.0)?, num(3, 0.0)?, num(4, 0.0)?);
         if !(-90.0..=90.0).contains(&lat) {
-            return Err(input_msg(format!("--station '{s}': latitude {lat} deg must be within [-90, 90]")));
+            return Err(input_msg(format!(
+                "--station '{s}': latitude {lat} deg must be within [-90, 90]"
+            )));
         }
         if !(-90.0..90.0).contains(&mask) {
-            return Err(input_msg(format!("--station '{s}': elevation mask {mask} deg must be within [-90, 90)")));
+            return Err(input_msg(format!(
+                "--station '{s}': elevation mask {mask} deg must be within [-90, 90)"
+            )));
         }
         let g = Geodetic {
             lat_rad: lat.to_radians(),

@@ -20,7 +20,10 @@ pub struct OemMeta {
 /// Writes a single-segment OEM for `states` (GCRF, UTC).
 pub fn write_oem(w: &mut dyn Write, meta: &OemMeta, states: &[OrbitState]) -> io::Result<()> {
     let (Some(first), Some(last)) = (states.first(), states.last()) else {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "an OEM needs at least one state"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "an OEM needs at least one state",
+        ));
     };
     writeln!(w, "CCSDS_OEM_VERS = 3.0")?;
     writeln!(w, "CREATION_DATE = {}", iso_utc_micro(first.epoch))?;

@@ -111,7 +111,11 @@ pub struct ScenarioErrors(pub Vec<InputError>);
 impl std::fmt::Display for ScenarioErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let n = self.0.len();
-        writeln!(f, "{n} problem{} in the scenario:", if n == 1 { "" } else { "s" })?;
+        writeln!(
+            f,
+            "{n} problem{} in the scenario:",
+            if n == 1 { "" } else { "s" }
+        )?;
         for e in &self.0 {
             writeln!(f, "  {e}")?;
         }
@@ -140,14 +144,23 @@ impl ScenarioSpec {
         })?;
         let mut errors = Vec::new();
         let at = |span: std::ops::Range<usize>, key: String, m: String| {
-            InputError::new(path, m).at_offset(text, span.start).with_key(key)
+            InputError::new(path, m)
+                .at_offset(text, span.start)
+                .with_key(key)
         };
         let name = raw.name.get_ref().clone();
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             errors.push(at(raw.name.span(), "name".into(), format!("'{name}' must be non-empty and use only letters, digits, '-' and '_' (it names the output folder)")));
         }
         if raw.orbit.is_empty() {
-            errors.push(InputError::new(path, "the scenario has nothing to run: add at least one [[orbit]] table"));
+            errors.push(InputError::new(
+                path,
+                "the scenario has nothing to run: add at least one [[orbit]] table",
+            ));
         }
         let mut orbits = Vec::new();
         let mut ids: Vec<String> = Vec::new();
@@ -156,48 +169,87 @@ impl ScenarioSpec {
             let o = o.into_inner();
             let key = |k: &str| format!("orbit[{i}].{k}");
             let id = o.id.get_ref().clone();
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                errors.push(at(o.id.span(), key("id"), format!("'{id}' must use only letters, digits, '-' and '_' (it names output files)")));
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                errors.push(at(
+                    o.id.span(),
+                    key("id"),
+                    format!(
+                        "'{id}' must use only letters, digits, '-' and '_' (it names output files)"
+                    ),
+                ));
             } else if ids.contains(&id) {
-                errors.push(at(o.id.span(), key("id"), format!("'{id}' is used by an earlier [[orbit]]")));
+                errors.push(at(
+                    o.id.span(),
+                    key("id"),
+                    format!("'{id}' is used by an earlier [[orbit]]"),
+                ));
             }
             ids.push(id.clone());
-            let epoch_of = |s: &Spanned<String>, k: &str, errors: &mut Vec<InputError>| -> Option<Epoch> {
-                match parse_epoch(s.get_ref()) {
-                    Ok(e) => Some(e),
-                    Err(m) => {
-                        errors.push(at(s.span(), key(k), m));
-                        None
+            let epoch_of =
+                |s: &Spanned<String>, k: &str, errors: &mut Vec<InputError>| -> Option<Epoch> {
+                    match parse_epoch(s.get_ref()) {
+                        Ok(e) => Some(e),
+                        Err(m) => {
+                            errors.push(at(s.span(), key(k), m));
+                            None
+                        }
                     }
-                }
-            };
+                };
             let initial = match (&o.tle, &o.epoch) {
                 (Some(t), None) => {
                     if o.cartesian.is_some() || o.keplerian.is_some() {
                         errors.push(at(t.span(), key("tle"), "give either tle or a state table ([orbit.cartesian] / [orbit.keplerian]), not both".into()));
                     }
-                    let start = o.start.as_ref().and_then(|s| epoch_of(s, "start", &mut errors));
+                    let start = o
+                        .start
+                        .as_ref()
+                        .and_then(|s| epoch_of(s, "start", &mut errors));
                     // The TLE text starts after the opening quotes of the string.
                     let (line, _) = crate::error::line_col(text, t.span().start);
-                    let first_line = if text[t.span().start..].starts_with("\"\"\"") || text[t.span().start..].starts_with("'''") { line + 1 } else { line };
-                    Some(InitialSpec::Tle { text: t.get_ref().clone(), first_line, start })
+                    let first_line = if text[t.span().start..].starts_with("\"\"\"")
+                        || text[t.span().start..].starts_with("'''")
+                    {
+                        line + 1
+                    } else {
+                        line
+                    };
+                    Some(InitialSpec::Tle {
+                        text: t.get_ref().clone(),
+                        first_line,
+                        start,
+                    })
                 }
                 (None, Some(ep)) => {
                     if let Some(s) = &o.start {
-                        errors.push(at(s.span(), key("start"), "start applies to tle only; a state table uses epoch".into()));
+                        errors.push(at(
+                            s.span(),
+                            key("start"),
+                            "start applies to tle only; a state table uses epoch".into(),
+                        ));
                     }
                     let epoch = epoch_of(ep, "epoch", &mut errors);
                     match state_kind(path, text, o.cartesian, o.keplerian, Some(table_start)) {
                         Ok(kind) => epoch.map(|epoch| InitialSpec::State { epoch, kind }),
                         Err(mut e) => {
-                            e.key = Some(match e.key.take() { Some(k) => format!("orbit[{i}].{k}"), None => key("state") });
+                            e.key = Some(match e.key.take() {
+                                Some(k) => format!("orbit[{i}].{k}"),
+                                None => key("state"),
+                            });
                             errors.push(e);
                             None
                         }
                     }
                 }
                 (Some(t), Some(_)) => {
-                    errors.push(at(t.span(), key("tle"), "give either tle or epoch with a state table, not both".into()));
+                    errors.push(at(
+                        t.span(),
+                        key("tle"),
+                        "give either tle or epoch with a state table, not both".into(),
+                    ));
                     None
                 }
                 (None, None) => {
@@ -210,20 +262,36 @@ impl ScenarioSpec {
                 (None, Some(d)) => match d.get_ref().trim().parse::<Duration>() {
                     Ok(dd) if dd > Duration::ZERO => Some(EndSpec::After(dd)),
                     Ok(_) => {
-                        errors.push(at(d.span(), key("duration"), format!("'{}' must be positive", d.get_ref())));
+                        errors.push(at(
+                            d.span(),
+                            key("duration"),
+                            format!("'{}' must be positive", d.get_ref()),
+                        ));
                         None
                     }
                     Err(e) => {
-                        errors.push(at(d.span(), key("duration"), format!("'{}' is not a duration (e.g. \"2 days\"): {e}", d.get_ref())));
+                        errors.push(at(
+                            d.span(),
+                            key("duration"),
+                            format!("'{}' is not a duration (e.g. \"2 days\"): {e}", d.get_ref()),
+                        ));
                         None
                     }
                 },
                 (Some(e), Some(_)) => {
-                    errors.push(at(e.span(), key("end"), "give either end or duration, not both".into()));
+                    errors.push(at(
+                        e.span(),
+                        key("end"),
+                        "give either end or duration, not both".into(),
+                    ));
                     None
                 }
                 (None, None) => {
-                    errors.push(InputError::new(path, "missing end or duration").at_offset(text, table_start).with_key(key("end")));
+                    errors.push(
+                        InputError::new(path, "missing end or duration")
+                            .at_offset(text, table_start)
+                            .with_key(key("end")),
+                    );
                     None
                 }
             };
@@ -239,7 +307,14 @@ impl ScenarioSpec {
                 Some(s) => match s.get_ref().trim().parse::<Duration>() {
                     Ok(d) if d > Duration::ZERO => Some(d),
                     _ => {
-                        errors.push(at(s.span(), key("output_step"), format!("'{}' must be a positive duration, e.g. \"10 min\"", s.get_ref())));
+                        errors.push(at(
+                            s.span(),
+                            key("output_step"),
+                            format!(
+                                "'{}' must be a positive duration, e.g. \"10 min\"",
+                                s.get_ref()
+                            ),
+                        ));
                         None
                     }
                 },
@@ -247,11 +322,17 @@ impl ScenarioSpec {
             for (k, v) in [("rtol", &o.rtol), ("atol", &o.atol)] {
                 if let Some(v) = v {
                     if !(*v.get_ref() > 0.0 && v.get_ref().is_finite()) {
-                        errors.push(at(v.span(), key(k), format!("{} must be a positive number", v.get_ref())));
+                        errors.push(at(
+                            v.span(),
+                            key(k),
+                            format!("{} must be a positive number", v.get_ref()),
+                        ));
                     }
                 }
             }
-            if let (Some(initial), Some(end), Some(forces), Some(output_step)) = (initial, end, forces, output_step) {
+            if let (Some(initial), Some(end), Some(forces), Some(output_step)) =
+                (initial, end, forces, output_step)
+            {
                 orbits.push(OrbitJobSpec {
                     id: id.clone(),
                     object_name: o.object_name.unwrap_or_else(|| id.to_uppercase()),
@@ -260,7 +341,10 @@ impl ScenarioSpec {
                     end,
                     forces,
                     forces_text: o.forces.get_ref().clone(),
-                    integrator: o.integrator.map(|s| s.into_inner()).unwrap_or_else(|| "dop853".into()),
+                    integrator: o
+                        .integrator
+                        .map(|s| s.into_inner())
+                        .unwrap_or_else(|| "dop853".into()),
                     rtol: o.rtol.map(|s| s.into_inner()),
                     atol: o.atol.map(|s| s.into_inner()),
                     output_step,
@@ -314,6 +398,9 @@ ta_deg = 0
         assert_eq!(e.0.len(), 3, "{msg}");
         assert!(msg.contains("s.toml:2:"), "{msg}");
         assert!(msg.contains("orbit[0].duration"), "{msg}");
-        assert!(msg.contains("s.toml:7:") && msg.contains("orbit[0].forces"), "{msg}");
+        assert!(
+            msg.contains("s.toml:7:") && msg.contains("orbit[0].forces"),
+            "{msg}"
+        );
     }
 }

@@ -193,11 +193,10 @@ pub(crate) fn state_kind(
         }
         (None, Some(k)) => keplerian_kind(path, text, k)?,
         (Some(c), Some(_)) => {
-            return Err(InputError::new(
-                path,
-                "give either [cartesian] or [keplerian], not both",
+            return Err(
+                InputError::new(path, "give either [cartesian] or [keplerian], not both")
+                    .at_offset(text, c.span().start),
             )
-            .at_offset(text, c.span().start))
         }
         (None, None) => {
             let mut e = InputError::new(
@@ -221,7 +220,9 @@ fn keplerian_kind(
     let table_start = k.span().start;
     let k = k.into_inner();
     let err = |span: Range<usize>, key: &'static str, m: String| {
-        InputError::new(path, m).at_offset(text, span.start).with_key(key)
+        InputError::new(path, m)
+            .at_offset(text, span.start)
+            .with_key(key)
     };
     let deg = |s: Spanned<f64>, key: &'static str| {
         let mut l = located(s, key);
@@ -275,7 +276,10 @@ fn keplerian_kind(
         return Err(err(
             e.span,
             e.key,
-            format!("eccentricity {} must be in [0, 1) for an orbit given by elements", e.value),
+            format!(
+                "eccentricity {} must be in [0, 1) for an orbit given by elements",
+                e.value
+            ),
         ));
     }
     let inc = k.inc_deg;

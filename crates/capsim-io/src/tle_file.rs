@@ -40,7 +40,13 @@ pub fn parse_tle_text(path: &Path, text: &str) -> Result<Tle, InputError> {
 
 /// Maps a TLE error (which counts TLE lines 1 and 2) onto the file's lines.
 fn locate(path: &Path, e: TleError, file_line1: usize, file_line2: usize) -> InputError {
-    let file_line = |tle_line: u8| if tle_line == 1 { file_line1 } else { file_line2 };
+    let file_line = |tle_line: u8| {
+        if tle_line == 1 {
+            file_line1
+        } else {
+            file_line2
+        }
+    };
     let full = e.to_string();
     // Messages start "line N column C: …"; the location goes into the InputError instead.
     let message = match full.split_once(": ") {
@@ -52,12 +58,14 @@ fn locate(path: &Path, e: TleError, file_line1: usize, file_line2: usize) -> Inp
         TleError::LineLength { line, .. } | TleError::LineNumber { line, .. } => {
             err = err.at_line(file_line(*line));
         }
-        TleError::NonAscii { line, column }
-        | TleError::ExpectedBlank { line, column, .. } => {
+        TleError::NonAscii { line, column } | TleError::ExpectedBlank { line, column, .. } => {
             err = err.at_line(file_line(*line)).at_column(*column);
         }
         TleError::Checksum { line, .. } => {
-            err = err.at_line(file_line(*line)).at_column(69).with_key("checksum");
+            err = err
+                .at_line(file_line(*line))
+                .at_column(69)
+                .with_key("checksum");
         }
         TleError::Field {
             line,

@@ -61,7 +61,8 @@ pub struct Args {
 pub fn run(a: &Args) -> CliResult<()> {
     let duration = setup::parse_duration("--duration", &a.duration)?;
     let step = setup::parse_duration("--step", &a.step)?;
-    let forces = ForceSpec::parse_list(&a.forces).map_err(|m| input_msg(format!("--forces {m}")))?;
+    let forces =
+        ForceSpec::parse_list(&a.forces).map_err(|m| input_msg(format!("--forces {m}")))?;
     let integrator = setup::integrator_config(&a.integrator, a.rtol, a.atol)?;
     let eop = setup::load_eop(a.eop.as_deref())?;
     let start = match &a.start {
@@ -74,7 +75,9 @@ pub fn run(a: &Args) -> CliResult<()> {
         (Some(t), None) => setup::state_from_tle(t, start, &eop)?,
         (None, Some(s)) => {
             if start.is_some() {
-                return Err(input_msg("--start applies to --tle only; a state file carries its own epoch"));
+                return Err(input_msg(
+                    "--start applies to --tle only; a state file carries its own epoch",
+                ));
             }
             setup::state_from_file(s, &eop)?
         }
@@ -83,8 +86,10 @@ pub fn run(a: &Args) -> CliResult<()> {
     let end = initial.epoch + duration;
     let propagator = setup::build_propagator(&forces, integrator, &eop, initial.epoch, end)?;
     let mut detectors = setup::build_events(&a.events, &a.station, &propagator)?;
-    let mut refs: Vec<&mut dyn EventFunction<6>> =
-        detectors.iter_mut().map(|d| d.as_mut() as &mut dyn EventFunction<6>).collect();
+    let mut refs: Vec<&mut dyn EventFunction<6>> = detectors
+        .iter_mut()
+        .map(|d| d.as_mut() as &mut dyn EventFunction<6>)
+        .collect();
 
     let clock = Instant::now();
     let result = propagator
@@ -93,18 +98,46 @@ pub fn run(a: &Args) -> CliResult<()> {
     let elapsed = clock.elapsed();
 
     let comments = vec![
-        format!("forces: {}", propagator.forces.iter().map(|f| f.id()).collect::<Vec<_>>().join(", ")),
-        format!("integrator: {:?}, rtol {:e}, atol {:e}", propagator.integrator.method, propagator.integrator.rel_tol, propagator.integrator.abs_tol),
-        format!("initial state from {}", a.tle.as_ref().or(a.state.as_ref()).map(|p| p.display().to_string()).unwrap_or_default()),
+        format!(
+            "forces: {}",
+            propagator
+                .forces
+                .iter()
+                .map(|f| f.id())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        format!(
+            "integrator: {:?}, rtol {:e}, atol {:e}",
+            propagator.integrator.method,
+            propagator.integrator.rel_tol,
+            propagator.integrator.abs_tol
+        ),
+        format!(
+            "initial state from {}",
+            a.tle
+                .as_ref()
+                .or(a.state.as_ref())
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        ),
     ];
     if let Some(p) = &a.oem {
-        let meta = OemMeta { object_name: name.clone(), object_id: id.clone(), originator: "capsim".into(), comments };
-        write_atomic(p, |w| write_oem(w, &meta, &result.samples))
-            .map_err(|e| run_err(anyhow::Error::new(e).context(format!("writing {}", p.display()))))?;
+        let meta = OemMeta {
+            object_name: name.clone(),
+            object_id: id.clone(),
+            originator: "capsim".into(),
+            comments,
+        };
+        write_atomic(p, |w| write_oem(w, &meta, &result.samples)).map_err(|e| {
+            run_err(anyhow::Error::new(e).context(format!("writing {}", p.display())))
+        })?;
     }
     if let Some(p) = &a.csv {
-        write_atomic(p, |w| capsim_io::csv::write_trajectory_csv(w, &result.samples))
-            .map_err(|e| run_err(anyhow::Error::new(e).context(format!("writing {}", p.display()))))?;
+        write_atomic(p, |w| {
+            capsim_io::csv::write_trajectory_csv(w, &result.samples)
+        })
+        .map_err(|e| run_err(anyhow::Error::new(e).context(format!("writing {}", p.display()))))?;
     }
     print_report(&name, &initial, &result, elapsed.as_secs_f64(), &propagator);
     Ok(())
@@ -120,8 +153,14 @@ fn print_report(
     let mu = capsim::constants::GM_EARTH_M3_S2;
     let fin = &result.final_state;
     println!("object      {name}");
-    println!("start       {}", capsim_io::timefmt::iso_utc_micro(initial.epoch));
-    println!("end         {}", capsim_io::timefmt::iso_utc_micro(fin.epoch));
+    println!(
+        "start       {}",
+        capsim_io::timefmt::iso_utc_micro(initial.epoch)
+    );
+    println!(
+        "end         {}",
+        capsim_io::timefmt::iso_utc_micro(fin.epoch)
+    );
     for (label, s) in [("initial", initial), ("final", fin)] {
         println!(
             "{label:<11} perigee {:.3} km, apogee {:.3} km (above WGS-84), period {:.3} min",
@@ -132,7 +171,12 @@ fn print_report(
     }
     println!(
         "forces      {}",
-        propagator.forces.iter().map(|f| f.id()).collect::<Vec<_>>().join(", ")
+        propagator
+            .forces
+            .iter()
+            .map(|f| f.id())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     println!(
         "integration {} steps accepted, {} rejected, {} force evaluations, {:.3} s wall",
@@ -159,15 +203,26 @@ fn print_event(e: &OrbitEvent) {
 
 /// Human label: the detector name plus the crossing sense.
 pub fn event_label(e: &OrbitEvent) -> String {
-    let sense = match (e.name.as_str(), e.increasing) {
-        ("periapsis" | "apoapsis" | "ascending node" | "descending node", _) => "",
-        ("node" | "apsis", _) => "",
-        ("penumbra" | "umbra", false) => " entry",
-        ("penumbra" | "umbra", true) => " exit",
-        (n, true) if n.ends_with("visibility") => " rise",
-        (n, false) if n.ends_with("visibility") => " set",
-        (_, true) => " up",
-        (_, false) => " down",
-    };
-    format!("{}{}", e.name, sense)
+    let up = e.increasing;
+    match e.name.as_str() {
+        "apsis" => (if up { "periapsis" } else { "apoapsis" }).to_string(),
+        "node" => (if up {
+            "ascending node"
+        } else {
+            "descending node"
+        })
+        .to_string(),
+        "periapsis" | "apoapsis" => e.name.clone(),
+        "ascending_node" => "ascending node".to_string(),
+        "descending_node" => "descending node".to_string(),
+        "penumbra" | "umbra" => format!("{} {}", e.name, if up { "exit" } else { "entry" }),
+        n if n.ends_with("visibility") => {
+            format!(
+                "{} {}",
+                n.trim_end_matches(" visibility"),
+                if up { "rise" } else { "set" }
+            )
+        }
+        n => format!("{n} {}", if up { "up" } else { "down" }),
+    }
 }

@@ -95,7 +95,9 @@ mod tests {
         let e = Epoch::from_gregorian(2006, 4, 2, 0, 0, 0, 0, hifitime::TimeScale::TT);
         let s = sun_position_with_equinox_shift(tt_seconds_j2000(e), 1.3972);
         let refv = Vec3::<Gcrf>::new(146_186_700e3, 28_788_980e3, 12_481_060e3);
-        let ang = (s.dot(&refv) / (s.norm() * refv.norm())).acos().to_degrees();
+        let ang = (s.dot(&refv) / (s.norm() * refv.norm()))
+            .acos()
+            .to_degrees();
         assert!(ang < 0.03, "direction differs by {ang} deg");
         let rel = (s.norm() - refv.norm()).abs() / refv.norm();
         assert!(rel < 1e-4, "distance differs by {rel}");
@@ -106,12 +108,24 @@ mod tests {
         let sun = Vec3::<Gcrf>::new(AU_M, 0.0, 0.0);
         let re = 6_378_137.0;
         // Behind the Earth on the Sun line: umbra. On the Sun side: sunlit.
-        assert_eq!(illumination(&Vec3::new(-7.0e6, 0.0, 0.0), &sun, re), Illumination::Umbra);
-        assert_eq!(illumination(&Vec3::new(7.0e6, 0.0, 0.0), &sun, re), Illumination::Sunlit);
+        assert_eq!(
+            illumination(&Vec3::new(-7.0e6, 0.0, 0.0), &sun, re),
+            Illumination::Umbra
+        );
+        assert_eq!(
+            illumination(&Vec3::new(7.0e6, 0.0, 0.0), &sun, re),
+            Illumination::Sunlit
+        );
         // Grazing the shadow edge at 7000 km: the umbra cone narrows and the penumbra widens
         // by ~R_sun/AU · d ≈ 0.0047 rad · 7000 km ≈ 33 km; a point 10 km inside the geometric
         // cylinder edge is in penumbra or umbra, 60 km outside is sunlit.
-        assert_ne!(illumination(&Vec3::new(-7.0e6, re - 10e3, 0.0), &sun, re), Illumination::Sunlit);
-        assert_eq!(illumination(&Vec3::new(-7.0e6, re + 60e3, 0.0), &sun, re), Illumination::Sunlit);
+        assert_ne!(
+            illumination(&Vec3::new(-7.0e6, re - 10e3, 0.0), &sun, re),
+            Illumination::Sunlit
+        );
+        assert_eq!(
+            illumination(&Vec3::new(-7.0e6, re + 60e3, 0.0), &sun, re),
+            Illumination::Sunlit
+        );
     }
 }

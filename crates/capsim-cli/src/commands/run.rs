@@ -1,0 +1,334 @@
+//! `capsim run` and `capsim check`: scenario files.
+//!
+//! `run` executes every `[[orbit]]` of the scenario in order and writes, in the output folder,
+//! `<id>.oem`, `<id>.csv`, `<id>-events.csv`, and `summary.md` (per-orbit figures, and the
+//! scenario's `[[compare]]` rows: published value beside simulated value).
+
+use super::propagate::event_label;
+use crate::failure::{input, run as run_err, CliResult};
+use crate::setup;
+use capsim::dynamics::PropagationResult;
+use capsim::propagate::EventFunction;
+use capsim::state::cartesian::OrbitState;
+use capsim::state::keplerian::{self, Keplerian};
+use capsim_io::atomic::write_atomic;
+use capsim_io::oem::{write_oem, OemMeta};
+use capsim_io::scenario::{EndSpec, InitialSpec, OrbitJobSpec, ScenarioSpec};
+use capsim_io::timefmt::iso_utc_micro;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Output folder (default: the scenario's output_dir, else out/<name>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Earth-orientation file (IERS finals2000A or EOP 20 C04) instead of the shipped table.
+    #[arg(long, value_name = "FILE")]
+    pub eop: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Earth-orientation file, as for `run`.
+    #[arg(long, value_name = "FILE")]
+    pub eop: Option<PathBuf>,
+}
+
+/// One orbit job, built and ready to run.
+struct BuiltJob {
+    spec: OrbitJobSpec,
+    initial: OrbitState,
+    end: capsim::time::Epoch,
+    propagator: capsim::dynamics::OrbitPropagator,
+    detectors: Vec<Box<dyn EventFunction<6>>>,
+}
+
+fn build(spec: &ScenarioSpec, eop: &capsim::frames::eop::EopTable) -> CliResult<Vec<BuiltJob>> {
+    let mut jobs = Vec::new();
+    for job in &spec.orbits {
+        let initial = match &job.initial {
+            InitialSpec::Tle {
+                text,
+                first_line,
+                start,
+            } => {
+                let tle = capsim_io::tle_file::parse_tle_text_at(&spec.path, text, *first_line)
+                    .map_err(input)?;
+                let at = start.unwrap_or_else(|| tle.epoch());
+                capsim_io::tle_file::tle_state_gcrf(&tle, at, eop).map_err(|e| {
+                    input(anyhow::anyhow!(
+                        "{}: orbit '{}': {e}",
+                        spec.path.display(),
+                        job.id
+                    ))
+                })?
+            }
+            InitialSpec::State { epoch, kind } => {
+                let state_spec = capsim_io::state_file::StateSpec {
+                    path: spec.path.clone(),
+                    text: spec.text.clone(),
+                    name: None,
+                    object_id: None,
+                    epoch: *epoch,
+                    kind: kind.clone(),
+                };
+                setup::state_from_spec(&state_spec, eop)?
+            }
+        };
+        let end = match job.end {
+            EndSpec::Epoch(e) => e,
+            EndSpec::After(d) => initial.epoch + d,
+        };
+        if end <= initial.epoch {
+            return Err(input(anyhow::anyhow!(
+                "{}: orbit '{}': end {} is not after the start {}",
+                spec.path.display(),
+                job.id,
+                iso_utc_micro(end),
+                iso_utc_micro(initial.epoch)
+            )));
+        }
+        let integrator = setup::integrator_config(&job.integrator, job.rtol, job.atol)?;
+        let propagator = setup::build_propagator(&job.forces, integrator, eop, initial.epoch, end)?;
+        let detectors = setup::build_events(&job.events, &job.stations, &propagator)?;
+        jobs.push(BuiltJob {
+            spec: job.clone(),
+            initial,
+            end,
+            propagator,
+            detectors,
+        });
+    }
+    Ok(jobs)
+}
+
+pub fn check(a: &CheckArgs) -> CliResult<()> {
+    let spec = ScenarioSpec::read(&a.scenario).map_err(input)?;
+    let eop = setup::load_eop(a.eop.as_deref())?;
+    let jobs = build(&spec, &eop)?;
+    println!(
+        "{}: ok — {} orbit propagation(s)",
+        a.scenario.display(),
+        jobs.len()
+    );
+    for j in &jobs {
+        println!(
+            "  {:<20} {} → {}  forces {}",
+            j.spec.id,
+            iso_utc_micro(j.initial.epoch),
+            iso_utc_micro(j.end),
+            j.spec.forces_text
+        );
+    }
+    Ok(())
+}
+
+pub fn run(a: &Args) -> CliResult<()> {
+    let spec = ScenarioSpec::read(&a.scenario).map_err(input)?;
+    let eop = setup::load_eop(a.eop.as_deref())?;
+    let mut jobs = build(&spec, &eop)?;
+    let out = a.out.clone().unwrap_or_else(|| spec.output_dir.clone());
+    std::fs::create_dir_all(&out).map_err(|e| {
+        run_err(anyhow::Error::new(e).context(format!("creating {}", out.display())))
+    })?;
+
+    let mut summary = String::new();
+    let _ = writeln!(
+        summary,
+        "# {}\n",
+        if spec.title.is_empty() {
+            &spec.name
+        } else {
+            &spec.title
+        }
+    );
+    if !spec.description.is_empty() {
+        let _ = writeln!(summary, "{}\n", spec.description.trim());
+    }
+    let _ = writeln!(
+        summary,
+        "Scenario `{}`, run by capsim {}.\n",
+        a.scenario.display(),
+        env!("CARGO_PKG_VERSION")
+    );
+    let mut results = Vec::new();
+    for job in jobs.iter_mut() {
+        let clock = Instant::now();
+        let mut refs: Vec<&mut dyn EventFunction<6>> = job
+            .detectors
+            .iter_mut()
+            .map(|d| d.as_mut() as &mut dyn EventFunction<6>)
+            .collect();
+        let result = job
+            .propagator
+            .propagate(&job.initial, job.end, Some(job.spec.output_step), &mut refs)
+            .map_err(|e| {
+                run_err(anyhow::Error::new(e).context(format!("orbit '{}'", job.spec.id)))
+            })?;
+        let wall_s = clock.elapsed().as_secs_f64();
+        write_outputs(&out, job, &result)?;
+        append_summary(&mut summary, job, &result, wall_s);
+        println!(
+            "{:<20} {} steps, {} force evaluations, {} events, {:.2} s",
+            job.spec.id,
+            result.stats.accepted,
+            result.force_evaluations,
+            result.events.len(),
+            wall_s
+        );
+        results.push(result);
+    }
+    let path = out.join("summary.md");
+    write_atomic(&path, |w| w.write_all(summary.as_bytes())).map_err(|e| {
+        run_err(anyhow::Error::new(e).context(format!("writing {}", path.display())))
+    })?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
+
+fn write_outputs(
+    out: &std::path::Path,
+    job: &BuiltJob,
+    result: &PropagationResult,
+) -> CliResult<()> {
+    let wrap = |p: &std::path::Path, e: std::io::Error| {
+        run_err(anyhow::Error::new(e).context(format!("writing {}", p.display())))
+    };
+    let meta = OemMeta {
+        object_name: job.spec.object_name.clone(),
+        object_id: job.spec.object_id.clone(),
+        originator: "capsim".into(),
+        comments: vec![
+            format!(
+                "forces: {}",
+                job.propagator
+                    .forces
+                    .iter()
+                    .map(|f| f.id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!(
+                "integrator: {:?}, rtol {:e}, atol {:e}",
+                job.propagator.integrator.method,
+                job.propagator.integrator.rel_tol,
+                job.propagator.integrator.abs_tol
+            ),
+        ],
+    };
+    let p = out.join(format!("{}.oem", job.spec.id));
+    write_atomic(&p, |w| write_oem(w, &meta, &result.samples)).map_err(|e| wrap(&p, e))?;
+    let p = out.join(format!("{}.csv", job.spec.id));
+    write_atomic(&p, |w| {
+        capsim_io::csv::write_trajectory_csv(w, &result.samples)
+    })
+    .map_err(|e| wrap(&p, e))?;
+    let p = out.join(format!("{}-events.csv", job.spec.id));
+    write_atomic(&p, |w| {
+        writeln!(w, "epoch_utc,event,x_m,y_m,z_m,radius_km")?;
+        for e in &result.events {
+            let r = e.state.r.raw();
+            writeln!(
+                w,
+                "{},{},{:.3},{:.3},{:.3},{:.3}",
+                iso_utc_micro(e.epoch),
+                event_label(e),
+                r.x,
+                r.y,
+                r.z,
+                e.state.r.norm() / 1e3
+            )?;
+        }
+        Ok(())
+    })
+    .map_err(|e| wrap(&p, e))?;
+    Ok(())
+}
+
+fn elements_line(s: &OrbitState) -> String {
+    let mu = capsim::constants::GM_EARTH_M3_S2;
+    match Keplerian::from_state(s, mu) {
+        Ok(k) => format!(
+            "perigee {:.1} km, apogee {:.1} km (above WGS-84), i = {:.3}°, period {:.2} min",
+            keplerian::perigee_altitude_m(s, mu) / 1e3,
+            keplerian::apogee_altitude_m(s, mu) / 1e3,
+            k.i_rad.to_degrees(),
+            k.period_s(mu).unwrap_or(f64::NAN) / 60.0
+        ),
+        Err(e) => format!("(no elements: {e})"),
+    }
+}
+
+fn append_summary(summary: &mut String, job: &BuiltJob, result: &PropagationResult, wall_s: f64) {
+    let s = &job.spec;
+    let _ = writeln!(
+        summary,
+        "## {} — {} ({})\n",
+        s.id, s.object_name, s.object_id
+    );
+    let _ = writeln!(summary, "| item | value |\n|---|---|");
+    let _ = writeln!(
+        summary,
+        "| start | {} UTC |",
+        iso_utc_micro(job.initial.epoch)
+    );
+    let _ = writeln!(
+        summary,
+        "| end | {} UTC |",
+        iso_utc_micro(result.final_state.epoch)
+    );
+    let days = (result.final_state.epoch - job.initial.epoch).to_seconds() / 86_400.0;
+    let _ = writeln!(summary, "| span | {days:.3} days |");
+    let _ = writeln!(
+        summary,
+        "| initial orbit | {} |",
+        elements_line(&job.initial)
+    );
+    let _ = writeln!(
+        summary,
+        "| final orbit | {} |",
+        elements_line(&result.final_state)
+    );
+    let ascending = result
+        .events
+        .iter()
+        .filter(|e| (e.name == "node" && e.increasing) || e.name == "ascending_node")
+        .count();
+    if ascending > 0 {
+        let _ = writeln!(
+            summary,
+            "| ascending-node crossings (revolutions) | {ascending} |"
+        );
+    }
+    let _ = writeln!(
+        summary,
+        "| forces | {} |",
+        job.propagator
+            .forces
+            .iter()
+            .map(|f| f.id())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        summary,
+        "| integration | {:?}, rtol {:e}; {} steps, {} force evaluations, {:.2} s wall |",
+        job.propagator.integrator.method,
+        job.propagator.integrator.rel_tol,
+        result.stats.accepted,
+        result.force_evaluations,
+        wall_s
+    );
+    let _ = writeln!(
+        summary,
+        "| events found | {} (see `{}-events.csv`) |\n",
+        result.events.len(),
+        s.id
+    );
+}
