@@ -12,7 +12,7 @@ use capsim::propagate::detectors::{Apsis, ApsisKind, NodeCrossing, NodeKind};
 use capsim::propagate::{EventFunction, IntegratorConfig, Method};
 use capsim::state::cartesian::OrbitState;
 use capsim::time::{Duration, Epoch};
-use capsim_io::state_file::{InputFrame, StateSpec, StateSpecKind};
+use capsim_io::state_file::{StateSpec, StateSpecKind};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -146,7 +146,16 @@ pub fn state_from_spec(spec: &StateSpec, eop: &EopTable) -> CliResult<OrbitState
             OrbitState::new(spec.epoch, r, v)
         }
     };
-    let perigee_alt_m = capsim::state::keplerian::perigee_altitude_m(&state, mu);
+    let perigee_alt_m = match capsim::state::keplerian::Keplerian::from_state(&state, mu) {
+        Ok(k) => k.perigee_altitude_m(),
+        Err(e) => {
+            let at = match &spec.kind {
+                StateSpecKind::Cartesian { v_m_s, .. } => v_m_s,
+                StateSpecKind::Keplerian { .. } => return Err(input(anyhow::anyhow!("{}: {e}", spec.path.display()))),
+            };
+            return Err(input(spec.error_at(at, format!("not an orbit capsim can propagate: {e}"))));
+        }
+    };
     if perigee_alt_m < 0.0 {
         let anchor = match &spec.kind {
             StateSpecKind::Cartesian { v_m_s, .. } => spec.error_at(v_m_s, ""),
@@ -159,7 +168,6 @@ pub fn state_from_spec(spec: &StateSpec, eop: &EopTable) -> CliResult<OrbitState
         );
         return Err(input(err));
     }
-    let _ = InputFrame::Gcrf;
     Ok(state)
 }
 
@@ -285,4 +293,16 @@ pub fn build_events(
         )));
     }
     Ok(out)
+}
+
+/// Perigee and apogee altitude above WGS-84 (km), inclination (deg) and period (min) of an
+/// osculating state; `None` for states without elements (parabolic).
+pub fn orbit_figures(s: &OrbitState) -> Option<(f64, f64, f64, f64)> {
+    let k = capsim::state::keplerian::Keplerian::from_state(s, capsim::constants::GM_EARTH_M3_S2).ok()?;
+    Some((
+        k.perigee_altitude_m() / 1e3,
+        k.apogee_altitude_m().unwrap_or(f64::INFINITY) / 1e3,
+        k.i_rad.to_degrees(),
+        k.period_s(capsim::constants::GM_EARTH_M3_S2).unwrap_or(f64::NAN) / 60.0,
+    ))
 }

@@ -150,7 +150,6 @@ fn print_report(
     elapsed_s: f64,
     propagator: &capsim::dynamics::OrbitPropagator,
 ) {
-    let mu = capsim::constants::GM_EARTH_M3_S2;
     let fin = &result.final_state;
     println!("object      {name}");
     println!(
@@ -162,12 +161,11 @@ fn print_report(
         capsim_io::timefmt::iso_utc_micro(fin.epoch)
     );
     for (label, s) in [("initial", initial), ("final", fin)] {
-        println!(
-            "{label:<11} perigee {:.3} km, apogee {:.3} km (above WGS-84), period {:.3} min",
-            capsim::state::keplerian::perigee_altitude_m(s, mu) / 1e3,
-            capsim::state::keplerian::apogee_altitude_m(s, mu) / 1e3,
-            capsim::state::keplerian::period_s(s, mu).unwrap_or(f64::NAN) / 60.0
-        );
+        if let Some((hp, ha, inc, period)) = setup::orbit_figures(s) {
+            println!(
+                "{label:<11} perigee {hp:.3} km, apogee {ha:.3} km (above WGS-84), i {inc:.4} deg, period {period:.3} min"
+            );
+        }
     }
     println!(
         "forces      {}",

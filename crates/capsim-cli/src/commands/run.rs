@@ -10,7 +10,6 @@ use crate::setup;
 use capsim::dynamics::PropagationResult;
 use capsim::propagate::EventFunction;
 use capsim::state::cartesian::OrbitState;
-use capsim::state::keplerian::{self, Keplerian};
 use capsim_io::atomic::write_atomic;
 use capsim_io::oem::{write_oem, OemMeta};
 use capsim_io::scenario::{EndSpec, InitialSpec, OrbitJobSpec, ScenarioSpec};
@@ -252,16 +251,11 @@ fn write_outputs(
 }
 
 fn elements_line(s: &OrbitState) -> String {
-    let mu = capsim::constants::GM_EARTH_M3_S2;
-    match Keplerian::from_state(s, mu) {
-        Ok(k) => format!(
-            "perigee {:.1} km, apogee {:.1} km (above WGS-84), i = {:.3}°, period {:.2} min",
-            keplerian::perigee_altitude_m(s, mu) / 1e3,
-            keplerian::apogee_altitude_m(s, mu) / 1e3,
-            k.i_rad.to_degrees(),
-            k.period_s(mu).unwrap_or(f64::NAN) / 60.0
+    match setup::orbit_figures(s) {
+        Some((hp, ha, inc, period)) => format!(
+            "perigee {hp:.1} km, apogee {ha:.1} km (above WGS-84), i = {inc:.3}°, period {period:.2} min"
         ),
-        Err(e) => format!("(no elements: {e})"),
+        None => "(no osculating elements)".into(),
     }
 }
 
