@@ -28,7 +28,7 @@
 //! fixed columns; C04 — IERS EOP 20 C04 (Bizouard et al. 2019, ITRF2020-consistent, `#` headers)
 //! and the older 14 C04 layout (Bizouard et al. 2019, J. Geodesy 93, 621–633).
 
-use crate::time::{tt_seconds_j2000, Epoch, J2000_JD};
+use crate::time::{tt_seconds_j2000, Epoch, Unit, J2000_JD};
 use std::sync::OnceLock;
 use thiserror::Error;
 
@@ -187,10 +187,22 @@ pub struct EopTable {
     nodes: Vec<Node>,
 }
 
-/// TAI − UTC at `epoch` [s] (from hifitime's leap-second table).
+/// TAI − UTC at `epoch` [s], from hifitime's leap-second table, whatever the epoch's time scale.
+///
+/// hifitime's own TAI → UTC conversion looks the leap-second table up with the TAI count, so
+/// for the ΔAT seconds of TAI before each leap second it returns the new ΔAT (e.g. 34 s for
+/// 2009-01-01T00:00:10 TAI, which is 2008-12-31T23:59:37 UTC where ΔAT is 33 s). We look the
+/// table up at the UTC count instead (two fixed-point steps, exact since ΔAT changes by 1 s).
+/// During an inserted leap second (23:59:60 UTC) the old ΔAT is returned.
 #[inline]
 pub fn tai_minus_utc_s(epoch: Epoch) -> f64 {
-    epoch.to_tai_seconds() - epoch.to_utc_seconds()
+    let tai = epoch.to_tai_duration();
+    let guess = Epoch::from_tai_duration(tai)
+        .leap_seconds(true)
+        .unwrap_or(0.0);
+    Epoch::from_tai_duration(tai - guess * Unit::Second)
+        .leap_seconds(true)
+        .unwrap_or(0.0)
 }
 
 /// TT as a two-part Julian date `(2451545.0, days since J2000)` for sofars.
@@ -230,8 +242,8 @@ impl EopTable {
         }
         for i in 1..rows.len() {
             let (prev, cur) = (rows[i - 1].mjd_utc, rows[i].mjd_utc);
-            // `!(a > b)` also rejects NaN.
-            if !(cur > prev) {
+            // Also rejects NaN.
+            if cur.partial_cmp(&prev) != Some(core::cmp::Ordering::Greater) {
                 return Err(EopError::NotIncreasing {
                     line: lines.get(i).copied().unwrap_or(i + 1),
                     mjd: cur,
@@ -414,8 +426,12 @@ impl EopTable {
             let dx_a = opt(dx_a, "dX_2000A_A")?;
             let dy_a = opt(dy_a, "dY_2000A_A")?;
             let lod_ms = opt(lod_a, "LOD_A")?.unwrap_or(f64::NAN);
-            let xp = opt(xp_b, "PM_X_B")?.or(xp_a).ok_or_else(|| blank("PM_x_A"))?;
-            let yp = opt(yp_b, "PM_Y_B")?.or(yp_a).ok_or_else(|| blank("PM_y_A"))?;
+            let xp = opt(xp_b, "PM_X_B")?
+                .or(xp_a)
+                .ok_or_else(|| blank("PM_x_A"))?;
+            let yp = opt(yp_b, "PM_Y_B")?
+                .or(yp_a)
+                .ok_or_else(|| blank("PM_y_A"))?;
             let ut1 = opt(ut1_b, "UT1_UTC_B")?
                 .or(ut1_a)
                 .ok_or_else(|| blank("UT1_UTC_A"))?;
@@ -522,6 +538,113 @@ impl EopTable {
     }
 }
 
+/// A contiguous run of table nodes with the time axis in TT seconds since J2000, for the
+/// allocation-free evaluation inside [`crate::frames::earth_orientation::EarthOrientationCache`].
+/// It reproduces [`EopTable::at`]'s 4-point stencils exactly (same nodes, same shifts at the
+/// table ends), so the cache and the exact path see the same EOP.
+#[derive(Clone, Debug)]
+pub(crate) struct EopSegment {
+    /// Node times, TT seconds since J2000.
+    t_tt_s: Vec<f64>,
+    /// `[xp, yp, UT1−TAI, LOD, dX, dY]` at the nodes.
+    vals: Vec<[f64; 6]>,
+    /// Inverse Lagrange denominators of the 4-point stencil starting at each node.
+    inv_den: Vec<[f64; 4]>,
+}
+
+/// Index of UT1−TAI in [`EopSegment::eval`]'s output.
+pub(crate) const SEG_UT1_TAI: usize = UT1_TAI;
+
+impl EopSegment {
+    /// Evaluates `[xp, yp, UT1−TAI, LOD, dX, dY]` at `tt_s`; the caller guarantees `tt_s` lies
+    /// within the span the segment was cut for.
+    #[inline]
+    pub(crate) fn eval(&self, tt_s: f64) -> [f64; 6] {
+        let t = &self.t_tt_s;
+        let n = t.len();
+        // Nodes are one day apart (plus 1 s across a leap second): guess, then step.
+        let mut i = (((tt_s - t[0]) / SECONDS_PER_DAY).max(0.0) as usize).min(n - 2);
+        while i + 2 < n && tt_s >= t[i + 1] {
+            i += 1;
+        }
+        while i > 0 && tt_s < t[i] {
+            i -= 1;
+        }
+        let lo = i.saturating_sub(1).min(n - 4);
+        let d = [
+            tt_s - t[lo],
+            tt_s - t[lo + 1],
+            tt_s - t[lo + 2],
+            tt_s - t[lo + 3],
+        ];
+        let inv = &self.inv_den[lo];
+        let w = [
+            d[1] * d[2] * d[3] * inv[0],
+            d[0] * d[2] * d[3] * inv[1],
+            d[0] * d[1] * d[3] * inv[2],
+            d[0] * d[1] * d[2] * inv[3],
+        ];
+        let v = &self.vals[lo..lo + 4];
+        let mut out = [0.0; 6];
+        for (q, o) in out.iter_mut().enumerate() {
+            *o = w[0] * v[0][q] + w[1] * v[1][q] + w[2] * v[2][q] + w[3] * v[3][q];
+        }
+        out
+    }
+}
+
+impl EopTable {
+    /// The nodes needed to interpolate over `[first, last]` (both inside the table), as an
+    /// [`EopSegment`]. Needs a table of at least 4 rows.
+    pub(crate) fn segment(&self, first: Epoch, last: Epoch) -> Result<EopSegment, EopError> {
+        let n = self.nodes.len();
+        if n < 4 {
+            return Err(EopError::TooFewRows { rows: n });
+        }
+        // Range checks (and the errors) exactly as `at`.
+        self.at(first)?;
+        self.at(last)?;
+        let interval = |e: Epoch| {
+            let t = e.to_mjd_tai_days();
+            self.nodes
+                .partition_point(|nd| nd.t_mjd_tai <= t)
+                .saturating_sub(1)
+                .min(n - 2)
+        };
+        let a = interval(first).saturating_sub(1);
+        let b = (interval(last) + 2).min(n - 1);
+        let nodes = &self.nodes[a..=b];
+        // MJD TAI → TT seconds since J2000 (J2000.0 is MJD 51544.5 TT).
+        let t_tt_s: Vec<f64> = nodes
+            .iter()
+            .map(|nd| (nd.t_mjd_tai - 51_544.5) * SECONDS_PER_DAY + TT_MINUS_TAI_S)
+            .collect();
+        let m = t_tt_s.len();
+        let inv_den = (0..m)
+            .map(|lo| {
+                let mut inv = [0.0; 4];
+                if lo + 4 <= m {
+                    for (j, iv) in inv.iter_mut().enumerate() {
+                        let mut den = 1.0;
+                        for k in 0..4 {
+                            if k != j {
+                                den *= t_tt_s[lo + j] - t_tt_s[lo + k];
+                            }
+                        }
+                        *iv = 1.0 / den;
+                    }
+                }
+                inv
+            })
+            .collect();
+        Ok(EopSegment {
+            vals: nodes.iter().map(|nd| nd.vals).collect(),
+            t_tt_s,
+            inv_den,
+        })
+    }
+}
+
 /// Trimmed text of 1-based inclusive byte columns `a..=b` of `line` ("" if the line is shorter).
 fn column(line: &str, a: usize, b: usize, n: usize) -> Result<&str, EopError> {
     let len = line.len();
@@ -579,10 +702,16 @@ fn check_finals_date(raw: &str, mjd: f64, line: usize) -> Result<(), EopError> {
         return Err(bad("not a date".into()));
     };
     // readme.finals2000A: add 1900 for MJD <= 51543, 2000 otherwise.
-    let y = if mjd <= 51_543.0 { 1900 + yy } else { 2000 + yy };
+    let y = if mjd <= 51_543.0 {
+        1900 + yy
+    } else {
+        2000 + yy
+    };
     match mjd_from_ymd(y, m, d) {
         Some(v) if (v as f64 - mjd.floor()).abs() < 0.5 => Ok(()),
-        Some(v) => Err(bad(format!("date is MJD {v}, but the MJD column says {mjd}"))),
+        Some(v) => Err(bad(format!(
+            "date is MJD {v}, but the MJD column says {mjd}"
+        ))),
         None => Err(bad("not a calendar date".into())),
     }
 }
@@ -641,12 +770,25 @@ mod tests {
         assert!((v.ut1_minus_utc_s - 0.4071576).abs() < 1e-9, "{v:?}");
     }
 
+    /// IERS Bulletin C 36: ΔAT = 33 s until 2008-12-31T23:59:60 UTC, 34 s from 2009-01-01 0h UTC.
     #[test]
     fn tai_minus_utc_around_2009_leap_second() {
         let before = Epoch::from_gregorian_utc(2008, 12, 31, 23, 59, 59, 0);
         let after = Epoch::from_gregorian_utc_at_midnight(2009, 1, 1);
         assert_eq!(tai_minus_utc_s(before), 33.0);
         assert_eq!(tai_minus_utc_s(after), 34.0);
+        // The same instants given in TAI and TT, and the 33 s of TAI before the leap second
+        // (where hifitime's own TAI→UTC switches early).
+        for e in [before, after] {
+            for ts in [TimeScale::TAI, TimeScale::TT] {
+                assert_eq!(tai_minus_utc_s(e.to_time_scale(ts)), tai_minus_utc_s(e));
+            }
+        }
+        let tai = |s: u8| Epoch::from_gregorian(2009, 1, 1, 0, 0, s, 0, TimeScale::TAI);
+        assert_eq!(tai_minus_utc_s(tai(10)), 33.0); // 23:59:37 UTC
+        assert_eq!(tai_minus_utc_s(tai(32)), 33.0); // 23:59:59 UTC
+        assert_eq!(tai_minus_utc_s(tai(33)), 33.0); // 23:59:60 UTC (the leap second)
+        assert_eq!(tai_minus_utc_s(tai(34)), 34.0); // 00:00:00 UTC
     }
 
     /// UT1−UTC jumps by +1 s at the 2008-12-31/2009-01-01 leap second (IERS Bulletin C 36);
@@ -661,7 +803,10 @@ mod tests {
         let after = mid + 1e-3 * crate::time::Unit::Second;
         let elapsed_s = (after - before).to_seconds();
         assert!((elapsed_s - 1.002).abs() < 1e-6);
-        assert_eq!((tai_minus_utc_s(before), tai_minus_utc_s(after)), (33.0, 34.0));
+        assert_eq!(
+            (tai_minus_utc_s(before), tai_minus_utc_s(after)),
+            (33.0, 34.0)
+        );
         let vb = t.at(before).unwrap_or_else(|e| panic!("{e}"));
         let va = t.at(after).unwrap_or_else(|e| panic!("{e}"));
         let jump = va.ut1_minus_utc_s - vb.ut1_minus_utc_s;
@@ -696,7 +841,10 @@ mod tests {
         }
         let e = Epoch::from_gregorian_utc_at_midnight(2006, 11, 30);
         let msg = t.at(e).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(msg.contains("2006-11-30") && msg.contains("2010-01-31"), "{msg}");
+        assert!(
+            msg.contains("2006-11-30") && msg.contains("2010-01-31"),
+            "{msg}"
+        );
         // End points themselves are inside.
         assert!(t.at(t.first_epoch()).is_ok());
         assert!(t.at(t.last_epoch()).is_ok());
@@ -704,7 +852,11 @@ mod tests {
 
     #[test]
     fn malformed_line_names_line_and_field() {
-        let mut lines: Vec<String> = SHIPPED_FINALS2000A.lines().take(5).map(String::from).collect();
+        let mut lines: Vec<String> = SHIPPED_FINALS2000A
+            .lines()
+            .take(5)
+            .map(String::from)
+            .collect();
         // Corrupt the Bulletin A UT1-UTC column of line 3 (bytes 59-68).
         lines[2].replace_range(58..68, " 0.07x8030");
         let text = lines.join("\n");
@@ -716,19 +868,41 @@ mod tests {
             other => panic!("expected parse error, got {other:?}"),
         }
         // A corrupt B column is reported as such.
-        let mut lines: Vec<String> = SHIPPED_FINALS2000A.lines().take(5).map(String::from).collect();
+        let mut lines: Vec<String> = SHIPPED_FINALS2000A
+            .lines()
+            .take(5)
+            .map(String::from)
+            .collect();
         lines[3].replace_range(134..144, "  -.03abc0");
         let err = EopTable::parse_finals2000a(&lines.join("\n")).err();
         assert!(
-            matches!(err, Some(EopError::Parse { line: 4, field: "PM_X_B", .. })),
+            matches!(
+                err,
+                Some(EopError::Parse {
+                    line: 4,
+                    field: "PM_X_B",
+                    ..
+                })
+            ),
             "{err:?}"
         );
         // Wrong MJD for the date.
-        let mut lines: Vec<String> = SHIPPED_FINALS2000A.lines().take(5).map(String::from).collect();
+        let mut lines: Vec<String> = SHIPPED_FINALS2000A
+            .lines()
+            .take(5)
+            .map(String::from)
+            .collect();
         lines[1].replace_range(7..15, "54000.00");
         let err = EopTable::parse_finals2000a(&lines.join("\n")).err();
         assert!(
-            matches!(err, Some(EopError::Parse { line: 2, field: "year/month/day", .. })),
+            matches!(
+                err,
+                Some(EopError::Parse {
+                    line: 2,
+                    field: "year/month/day",
+                    ..
+                })
+            ),
             "{err:?}"
         );
         // Too few rows.
@@ -739,7 +913,10 @@ mod tests {
         );
         // Non-ASCII text in the columns is an error, not a panic.
         let err = EopTable::parse_finals2000a("é73 1 2 41684.00 I  0.120733").err();
-        assert!(matches!(err, Some(EopError::Parse { line: 1, .. })), "{err:?}");
+        assert!(
+            matches!(err, Some(EopError::Parse { line: 1, .. })),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -748,15 +925,26 @@ mod tests {
                     2007   1   2   0  54102.00   0.1 zz -0.1 0 0 0 0 0.001\n";
         let err = EopTable::parse_c04(text).err();
         assert!(
-            matches!(err, Some(EopError::Parse { line: 3, field: "y", .. })),
+            matches!(
+                err,
+                Some(EopError::Parse {
+                    line: 3,
+                    field: "y",
+                    ..
+                })
+            ),
             "{err:?}"
         );
     }
 
     #[test]
     fn trailing_empty_rows_are_dropped_but_holes_are_errors() {
-        let mut lines: Vec<String> = SHIPPED_FINALS2000A.lines().take(6).map(String::from).collect();
-        let empty = |l: &str| format!("{}", &l[..16]);
+        let mut lines: Vec<String> = SHIPPED_FINALS2000A
+            .lines()
+            .take(6)
+            .map(String::from)
+            .collect();
+        let empty = |l: &str| l[..16].to_string();
         lines[5] = empty(&lines[5]);
         let t = EopTable::parse_finals2000a(&lines.join("\n")).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(t.rows().len(), 5);

@@ -135,7 +135,11 @@ mod tests {
         let (r, v) = teme_to_gcrf_state(epoch, &eop, &km(R_TEME_KM), &km(V_TEME_KM_S));
         let dr = (r - km(R_GCRF_CIO_KM)).norm();
         let dv = (v - km(V_GCRF_CIO_KM_S)).norm();
-        eprintln!("TEME→GCRF: |Δr| = {:.2} mm, |Δv| = {:.4} mm/s", dr * 1e3, dv * 1e3);
+        eprintln!(
+            "TEME→GCRF: |Δr| = {:.2} mm, |Δv| = {:.4} mm/s",
+            dr * 1e3,
+            dv * 1e3
+        );
         assert!(dr < 15e-3, "position error {dr} m");
         assert!(dv < 2e-5, "velocity error {dv} m/s");
         // Rotation-only path agrees on position.
@@ -144,14 +148,22 @@ mod tests {
         let (ri, vi) = teme_to_itrf_state(epoch, &eop, &km(R_TEME_KM), &km(V_TEME_KM_S));
         let dri = (ri - km(R_ITRF_KM)).norm();
         let dvi = (vi - km(V_ITRF_KM_S)).norm();
-        eprintln!("TEME→ITRF: |Δr| = {:.2} mm, |Δv| = {:.4} mm/s", dri * 1e3, dvi * 1e3);
+        eprintln!(
+            "TEME→ITRF: |Δr| = {:.2} mm, |Δv| = {:.4} mm/s",
+            dri * 1e3,
+            dvi * 1e3
+        );
         assert!(dri < 15e-3, "position error {dri} m");
         assert!(dvi < 2e-5, "velocity error {dvi} m/s");
         let (epoch, eop) = vallado_eop_with_rounded_ut1();
         let (r, _) = teme_to_gcrf_state(epoch, &eop, &km(R_TEME_KM), &km(V_TEME_KM_S));
         let (ri, _) = teme_to_itrf_state(epoch, &eop, &km(R_TEME_KM), &km(V_TEME_KM_S));
         let (dr, dri) = ((r - km(R_GCRF_CIO_KM)).norm(), (ri - km(R_ITRF_KM)).norm());
-        eprintln!("  with Vallado's UT1 JD: GCRF {:.2} mm, ITRF {:.2} mm", dr * 1e3, dri * 1e3);
+        eprintln!(
+            "  with Vallado's UT1 JD: GCRF {:.2} mm, ITRF {:.2} mm",
+            dr * 1e3,
+            dri * 1e3
+        );
         assert!(dr < 2e-3 && dri < 2e-3, "{dr} m, {dri} m");
     }
 
