@@ -229,8 +229,9 @@ pub fn ut1_jd(epoch: Epoch, eop: &EopValues) -> (f64, f64) {
 }
 
 impl EopTable {
-    /// Builds a table from rows (SI units). Rows must be in strictly increasing date order; at
-    /// least two rows are needed.
+    /// Builds a table from rows (SI units). Rows must be in strictly increasing date order with
+    /// finite values (a NaN `lod_s` means "not given" and is derived from UT1); at least two
+    /// rows are needed. Errors name the row number (1-based) as the line.
     pub fn from_rows(rows: Vec<EopRow>) -> Result<Self, EopError> {
         let lines: Vec<usize> = (1..=rows.len()).collect();
         Self::build(rows, &lines)
@@ -249,6 +250,30 @@ impl EopTable {
                     mjd: cur,
                     previous_mjd: prev,
                 });
+            }
+        }
+        for (i, r) in rows.iter().enumerate() {
+            let fields = [
+                ("xp", r.xp_rad),
+                ("yp", r.yp_rad),
+                ("UT1-UTC", r.ut1_minus_utc_s),
+                ("dX", r.dx_rad),
+                ("dY", r.dy_rad),
+            ];
+            // LOD may be NaN: "not given", filled below.
+            let lod_ok = r.lod_s.is_finite() || r.lod_s.is_nan();
+            for (field, v) in fields
+                .into_iter()
+                .chain([("LOD", if lod_ok { 0.0 } else { r.lod_s })])
+            {
+                if !v.is_finite() {
+                    return Err(EopError::Parse {
+                        line: lines.get(i).copied().unwrap_or(i + 1),
+                        field,
+                        text: v.to_string(),
+                        reason: "not finite".into(),
+                    });
+                }
             }
         }
         let mut nodes: Vec<Node> = rows
@@ -1052,6 +1077,40 @@ mod tests {
             let v = t.at(e).unwrap_or_else(|e| panic!("{e}"));
             assert!((v.xp_rad - f(q)).abs() < 1e-17, "q={q}");
         }
+    }
+
+    #[test]
+    fn from_rows_rejects_non_finite() {
+        let row = |mjd: f64, xp: f64| EopRow {
+            mjd_utc: mjd,
+            xp_rad: xp,
+            yp_rad: 0.0,
+            ut1_minus_utc_s: 0.0,
+            lod_s: f64::NAN,
+            dx_rad: 0.0,
+            dy_rad: 0.0,
+        };
+        let err = EopTable::from_rows(vec![row(54_000.0, 0.0), row(54_001.0, f64::INFINITY)]).err();
+        assert!(
+            matches!(
+                err,
+                Some(EopError::Parse {
+                    line: 2,
+                    field: "xp",
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+        let err = EopTable::from_rows(vec![row(54_000.0, 0.0), row(54_000.0, 0.0)]).err();
+        assert!(
+            matches!(err, Some(EopError::NotIncreasing { line: 2, .. })),
+            "{err:?}"
+        );
+        // NaN LOD is filled from UT1 (here constant → 0).
+        let t = EopTable::from_rows(vec![row(54_000.0, 0.0), row(54_001.0, 0.0)]);
+        let t = t.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.rows()[0].lod_s, 0.0);
     }
 
     #[test]
