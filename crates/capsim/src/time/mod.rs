@@ -48,11 +48,7 @@ mod tests {
         assert!(tt_seconds_j2000(j2000).abs() < 1e-9);
         // 2000-01-01T11:58:55.816 UTC is J2000.0 TT (TT-UTC = 64.184 s in 2000).
         let utc = Epoch::from_gregorian_utc(2000, 1, 1, 11, 58, 55, 816_000_000);
-        assert!(
-            tt_seconds_j2000(utc).abs() < 1e-6,
-            "{}",
-            tt_seconds_j2000(utc)
-        );
+        assert!(tt_seconds_j2000(utc).abs() < 1e-6, "{}", tt_seconds_j2000(utc));
     }
 
     #[test]
