@@ -8,6 +8,7 @@
 
 pub mod atomic;
 pub mod csv;
+pub mod eop_file;
 pub mod error;
 pub mod oem;
 pub mod scenario;

@@ -69,6 +69,47 @@ pub enum InputFrame {
     Teme,
 }
 
+/// Converts an input Cartesian state (SI) to GCRF using the EOP values at `epoch`.
+pub fn to_gcrf(
+    epoch: Epoch,
+    frame: InputFrame,
+    r_m: [f64; 3],
+    v_m_s: [f64; 3],
+    eop: &capsim::frames::eop::EopTable,
+) -> Result<capsim::state::cartesian::OrbitState, String> {
+    use capsim::frames::Vec3;
+    use capsim::state::cartesian::OrbitState;
+    let values = || {
+        eop.at(epoch)
+            .map_err(|e| format!("a {frame:?} state needs Earth-orientation data at its epoch: {e}"))
+    };
+    Ok(match frame {
+        InputFrame::Gcrf => OrbitState::new(
+            epoch,
+            Vec3::new(r_m[0], r_m[1], r_m[2]),
+            Vec3::new(v_m_s[0], v_m_s[1], v_m_s[2]),
+        ),
+        InputFrame::Itrf => {
+            let (r, v) = capsim::frames::earth_orientation::itrf_to_gcrf_state(
+                epoch,
+                &values()?,
+                &Vec3::new(r_m[0], r_m[1], r_m[2]),
+                &Vec3::new(v_m_s[0], v_m_s[1], v_m_s[2]),
+            );
+            OrbitState::new(epoch, r, v)
+        }
+        InputFrame::Teme => {
+            let (r, v) = capsim::frames::teme::teme_to_gcrf_state(
+                epoch,
+                &values()?,
+                &Vec3::new(r_m[0], r_m[1], r_m[2]),
+                &Vec3::new(v_m_s[0], v_m_s[1], v_m_s[2]),
+            );
+            OrbitState::new(epoch, r, v)
+        }
+    })
+}
+
 /// A value with the byte span it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Located<T> {

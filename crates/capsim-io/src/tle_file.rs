@@ -33,6 +33,28 @@ pub fn parse_tle_text_at(path: &Path, text: &str, first_line: usize) -> Result<T
     Tle::from_lines(name, l1.1, l2.1).map_err(|e| locate(path, e, l1.0, l2.0))
 }
 
+/// Why a TLE could not give a GCRF state.
+#[derive(Debug, thiserror::Error)]
+pub enum TleStateError {
+    #[error("SGP4: {0}")]
+    Sgp4(#[from] TleError),
+    #[error("Earth orientation at the TLE state epoch: {0}")]
+    Eop(#[from] capsim::frames::eop::EopError),
+}
+
+/// The TLE's SGP4 state at `epoch`, converted TEME → GCRF (Vallado et al. 2006 route, see
+/// `capsim::frames::teme`) with the Earth-orientation values of `eop` at that epoch.
+pub fn tle_state_gcrf(
+    tle: &Tle,
+    epoch: hifitime::Epoch,
+    eop: &capsim::frames::eop::EopTable,
+) -> Result<capsim::state::cartesian::OrbitState, TleStateError> {
+    let (r, v) = tle.propagate_teme(epoch)?;
+    let values = eop.at(epoch)?;
+    let (r, v) = capsim::frames::teme::teme_to_gcrf_state(epoch, &values, &r, &v);
+    Ok(capsim::state::cartesian::OrbitState::new(epoch, r, v))
+}
+
 /// Parses a TLE file's text.
 pub fn parse_tle_text(path: &Path, text: &str) -> Result<Tle, InputError> {
     parse_tle_text_at(path, text, 1)

@@ -10,7 +10,7 @@
 //! say so. Vectors crossing a module boundary carry their frame in their type ([`frames::Vec3`]).
 
 pub mod constants;
-// WAIT pub mod dynamics;
+pub mod dynamics;
 pub mod env;
 pub mod frames;
 pub mod propagate;
