@@ -18,18 +18,20 @@
 //! recursion finite and accurate near the poles (HF02 §2.2); the scaled values stay below
 //! ~1e75 up to degree 360 ([`MAX_DEGREE`]), so no extended-range arithmetic is needed here.
 //!
-//! The radial factor (R/r)^n is folded into the recursion (q_nm = (R/r)^n Q_nm), and the
-//! latitude derivative uses the recursion differentiated in t, so each column is one pass with
-//! a handful of scalars: no arrays, no heap, no per-evaluation initialisation. The gradient is
-//! taken in spherical coordinates,
+//! The radial factor (R/r)^n is folded into the recursion (q_nm = (R/r)^n Q_nm), so each column
+//! is one pass with a handful of scalars: no arrays, no heap, no per-evaluation initialisation.
+//! The gradient is taken in spherical coordinates (r, φ, λ) and rotated to Cartesian axes:
 //!
-//! ```text
-//! ∂V/∂φ = GM/r Σ_m [ −m t u^{m−1} P_m + u^{m+1} P'_m ],   ∂V/∂λ /(r u) = GM/r² Σ_m m u^{m−1} Λ_m,
-//! ```
+//! * ∂/∂r: Σ (n+1) q_nm (…), from coefficients pre-multiplied by (n+1);
+//! * ∂/∂φ for m ≥ 1: dP̄nm/dφ = u^(m−1) (−n t Q_nm + f_nm Q_(n−1),m), f_nm = √((n²−m²)(2n+1)/(2n−1))
+//!   (HF02 eq. 30 divided by u^m), which reuses the column's own recursion values;
+//! * ∂/∂φ for m = 0: u·dQ_n0/dt from the recursion differentiated in t, because the identity
+//!   above would divide by u and cancel catastrophically at the poles;
+//! * ∂/∂λ divided by u: m u^(m−1) (S̄ cos mλ − C̄ sin mλ) P̄/u^m.
 //!
-//! where every power of u is non-negative, so the Cartesian acceleration is regular at the
-//! poles (at r on the axis any λ gives the same vector; λ = 0 is used). cos mλ and sin mλ come
-//! from the complex-multiplication recursion, without trigonometric calls.
+//! Every power of u is then non-negative, so the Cartesian acceleration is regular at the poles
+//! (on the axis any λ gives the same vector; λ = 0 is used). cos mλ and sin mλ come from the
+//! complex-multiplication recursion, without trigonometric calls.
 //!
 //! Coefficients for all (n, m) are stored once, at construction, in one flat array ordered
 //! column by column (m outer, n inner) exactly as the evaluation walks it, with the recursion
@@ -57,6 +59,10 @@ struct Term {
     c_np1: f64,
     /// (n+1) S̄nm.
     s_np1: f64,
+    /// f_nm C̄nm with f_nm = √((n²−m²)(2n+1)/(2n−1)), for the latitude derivative.
+    c_f: f64,
+    /// f_nm S̄nm.
+    s_f: f64,
 }
 
 /// Spherical-harmonic gravity field of degree `degree` and order `order` (Earth-fixed frame).
@@ -139,6 +145,7 @@ impl SphericalHarmonicGravity {
                     (a, b)
                 };
                 let (c, s) = (coeffs.c(n, m), coeffs.s(n, m));
+                let f = ((nf * nf - mf * mf) * (2.0 * nf + 1.0) / (2.0 * nf - 1.0).max(1.0)).sqrt();
                 terms.push(Term {
                     a,
                     b,
@@ -146,6 +153,8 @@ impl SphericalHarmonicGravity {
                     s,
                     c_np1: (nf + 1.0) * c,
                     s_np1: (nf + 1.0) * s,
+                    c_f: f * c,
+                    s_f: f * s,
                 });
             }
         }
@@ -207,47 +216,66 @@ impl SphericalHarmonicGravity {
         let ratio_t = ratio * t;
         let ratio2 = ratio * ratio;
 
-        let (mut sum_r, mut sum_phi, mut sum_lam) = (0.0, 0.0, 0.0);
-        let (mut cos_m, mut sin_m) = (1.0, 0.0);
-        let (mut u_m, mut u_m1) = (1.0, 0.0); // u^m and u^(m−1) (unused for m = 0)
-        let mut ratio_m = 1.0;
         let n_col = self.degree + 1;
-        let mut start = 0;
-        for (m, &q_mm) in self.sectoral.iter().enumerate() {
-            let col = &self.terms[start..start + n_col - m];
-            start += n_col - m;
-            // n = m
+
+        // Column m = 0: zonal terms. The latitude derivative comes from the t-differentiated
+        // recursion, which has no 1/u and so no cancellation near the poles.
+        let col = &self.terms[..n_col];
+        let mut q1 = 1.0; // Q_00 = 1, (R/r)^0 = 1
+        let (mut q2, mut qd1, mut qd2) = (0.0, 0.0, 0.0);
+        let mut sar = q1 * col[0].c_np1;
+        let mut sat = 0.0;
+        for term in &col[1..] {
+            let p = term.a * ratio;
+            let pt = term.a * ratio_t;
+            let w = term.b * ratio2;
+            let q = pt * q1 - w * q2;
+            let qd = (p * q1 - w * qd2) + pt * qd1;
+            sar += q * term.c_np1;
+            sat += qd * term.c;
+            q2 = q1;
+            q1 = q;
+            qd2 = qd1;
+            qd1 = qd;
+        }
+        let mut sum_r = sar;
+        let mut sum_phi = u * sat;
+        let mut sum_lam = 0.0;
+
+        // Columns m ≥ 1. dP̄nm/dφ = u^(m−1) (−n t Q_nm + f_nm Q_(n−1),m) (HF02 eq. 30 written
+        // for Q), so one recursion per column; Σ n q C̄ is Σ (n+1) q C̄ − Σ q C̄.
+        let (mut cos_m, mut sin_m) = (cos_l, sin_l);
+        let (mut u_m, mut u_m1) = (u, 1.0); // u^m, u^(m−1)
+        let mut ratio_m = ratio;
+        let mut start = n_col;
+        for (m, &q_mm) in self.sectoral.iter().enumerate().skip(1) {
+            let len = n_col - m;
+            let col = &self.terms[start..start + len];
+            start += len;
             let mut q1 = ratio_m * q_mm;
-            let mut qd1 = 0.0;
-            let (mut q2, mut qd2) = (0.0, 0.0);
+            let mut q2 = 0.0;
             let first = &col[0];
             let (mut sa, mut sb) = (q1 * first.c, q1 * first.s);
             let (mut sar, mut sbr) = (q1 * first.c_np1, q1 * first.s_np1);
-            let (mut sat, mut sbt) = (0.0, 0.0);
+            let (mut saf, mut sbf) = (0.0, 0.0);
             for term in &col[1..] {
-                let p = term.a * ratio;
-                let pt = term.a * ratio_t;
-                let w = term.b * ratio2;
-                let q = pt * q1 - w * q2;
-                let qd = p * (q1 + t * qd1) - w * qd2;
+                let q = (term.a * ratio_t) * q1 - (term.b * ratio2) * q2;
                 sa += q * term.c;
                 sb += q * term.s;
                 sar += q * term.c_np1;
                 sbr += q * term.s_np1;
-                sat += qd * term.c;
-                sbt += qd * term.s;
+                saf += q1 * term.c_f;
+                sbf += q1 * term.s_f;
                 q2 = q1;
                 q1 = q;
-                qd2 = qd1;
-                qd1 = qd;
             }
             let mf = m as f64;
             let pv = sa * cos_m + sb * sin_m;
             let pr = sar * cos_m + sbr * sin_m;
-            let pt = sat * cos_m + sbt * sin_m;
+            let pf = saf * cos_m + sbf * sin_m;
             let pl = mf * (sb * cos_m - sa * sin_m);
             sum_r += u_m * pr;
-            sum_phi += u * u_m * pt - mf * t * u_m1 * pv;
+            sum_phi += u_m1 * (ratio * pf - t * (pr - pv));
             sum_lam += u_m1 * pl;
             u_m1 = u_m;
             u_m *= u;

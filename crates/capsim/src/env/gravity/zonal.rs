@@ -219,7 +219,7 @@ impl ZonalGravity {
         let mut axial = 0.0;
         // (GM J_n R^n / r^(n+2)) = k_n / r^(n+2)
         let mut scale = inv_r2 * inv_r2; // 1/r^4 for n = 2
-        // n = 2: P3' = (15 s² − 3)/2, P2' = 3 s
+                                         // n = 2: P3' = (15 s² − 3)/2, P2' = 3 s
         radial += self.k[2] * scale * (7.5 * s2 - 1.5);
         axial -= self.k[2] * scale * (3.0 * s);
         if self.max_degree >= 3 {
@@ -269,9 +269,15 @@ impl ZonalGravity {
         ];
         let mut sum = 1.0;
         let mut qn = q;
-        for n in 2..=self.max_degree {
+        for (jn, pn) in self
+            .j
+            .iter()
+            .zip(p.iter())
+            .take(self.max_degree + 1)
+            .skip(2)
+        {
             qn *= q;
-            sum -= self.j[n] * qn * p[n];
+            sum -= jn * qn * pn;
         }
         self.gm_m3_s2 / rn * sum
     }
