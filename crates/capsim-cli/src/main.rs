@@ -4,6 +4,15 @@
 //! `capsim-io`, run the library, write outputs atomically. Exit codes: 0 success, 1 a run that
 //! failed while computing, 2 bad usage or bad input (clap's own usage errors also exit 2).
 
+/// `println!` that ignores a closed stdout (`capsim … | head`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
 mod commands;
 mod failure;
 mod setup;

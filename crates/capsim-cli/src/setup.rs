@@ -198,9 +198,7 @@ pub fn state_from_tle(
         .with_context(|| format!("SGP4 from {}", path.display()))
         .map_err(run)?;
     let name = tle.name().unwrap_or("SPACECRAFT").to_string();
-    let id = tle
-        .international_designator()
-        .unwrap_or_else(|| "UNKNOWN".into());
+    let id = cospar_id(tle.elements().international_designator.as_deref());
     Ok((state, name, id))
 }
 
@@ -305,4 +303,17 @@ pub fn orbit_figures(s: &OrbitState) -> Option<(f64, f64, f64, f64)> {
         k.i_rad.to_degrees(),
         k.period_s(capsim::constants::GM_EARTH_M3_S2).unwrap_or(f64::NAN) / 60.0,
     ))
+}
+
+/// COSPAR designator from the TLE's "98067A" form: "1998-067A" (57–99 → 19xx, else 20xx).
+pub fn cospar_id(tle_designator: Option<&str>) -> String {
+    match tle_designator.map(str::trim) {
+        Some(d) if d.contains('-') => d.to_string(),
+        Some(d) if d.len() >= 5 && d[..2].chars().all(|c| c.is_ascii_digit()) => {
+            let yy: u32 = d[..2].parse().unwrap_or(0);
+            let year = if yy >= 57 { 1900 + yy } else { 2000 + yy };
+            format!("{year}-{}", &d[2..])
+        }
+        _ => "UNKNOWN".into(),
+    }
 }

@@ -151,23 +151,23 @@ fn print_report(
     propagator: &capsim::dynamics::OrbitPropagator,
 ) {
     let fin = &result.final_state;
-    println!("object      {name}");
-    println!(
+    crate::say!("object      {name}");
+    crate::say!(
         "start       {}",
         capsim_io::timefmt::iso_utc_micro(initial.epoch)
     );
-    println!(
+    crate::say!(
         "end         {}",
         capsim_io::timefmt::iso_utc_micro(fin.epoch)
     );
     for (label, s) in [("initial", initial), ("final", fin)] {
         if let Some((hp, ha, inc, period)) = setup::orbit_figures(s) {
-            println!(
+            crate::say!(
                 "{label:<11} perigee {hp:.3} km, apogee {ha:.3} km (above WGS-84), i {inc:.4} deg, period {period:.3} min"
             );
         }
     }
-    println!(
+    crate::say!(
         "forces      {}",
         propagator
             .forces
@@ -176,13 +176,13 @@ fn print_report(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    println!(
+    crate::say!(
         "integration {} steps accepted, {} rejected, {} force evaluations, {:.3} s wall",
         result.stats.accepted, result.stats.rejected, result.force_evaluations, elapsed_s
     );
     if !result.events.is_empty() {
-        println!("events ({}):", result.events.len());
-        println!("  {:<28} {:<26} {:>12}", "epoch_utc", "event", "radius_km");
+        crate::say!("events ({}):", result.events.len());
+        crate::say!("  {:<28} {:<26} {:>12}", "epoch_utc", "event", "radius_km");
         for e in &result.events {
             print_event(e);
         }
@@ -191,7 +191,7 @@ fn print_report(
 
 fn print_event(e: &OrbitEvent) {
     let kind = event_label(e);
-    println!(
+    crate::say!(
         "  {:<28} {:<26} {:>12.3}",
         capsim_io::timefmt::iso_utc_micro(e.epoch),
         kind,

@@ -111,13 +111,13 @@ pub fn check(a: &CheckArgs) -> CliResult<()> {
     let spec = ScenarioSpec::read(&a.scenario).map_err(input)?;
     let eop = setup::load_eop(a.eop.as_deref())?;
     let jobs = build(&spec, &eop)?;
-    println!(
+    crate::say!(
         "{}: ok — {} orbit propagation(s)",
         a.scenario.display(),
         jobs.len()
     );
     for j in &jobs {
-        println!(
+        crate::say!(
             "  {:<20} {} → {}  forces {}",
             j.spec.id,
             iso_utc_micro(j.initial.epoch),
@@ -173,7 +173,7 @@ pub fn run(a: &Args) -> CliResult<()> {
         let wall_s = clock.elapsed().as_secs_f64();
         write_outputs(&out, job, &result)?;
         append_summary(&mut summary, job, &result, wall_s);
-        println!(
+        crate::say!(
             "{:<20} {} steps, {} force evaluations, {} events, {:.2} s",
             job.spec.id,
             result.stats.accepted,
@@ -187,7 +187,7 @@ pub fn run(a: &Args) -> CliResult<()> {
     write_atomic(&path, |w| w.write_all(summary.as_bytes())).map_err(|e| {
         run_err(anyhow::Error::new(e).context(format!("writing {}", path.display())))
     })?;
-    println!("wrote {}", out.display());
+    crate::say!("wrote {}", out.display());
     Ok(())
 }
 
