@@ -151,9 +151,13 @@ pub fn state_from_spec(spec: &StateSpec, eop: &EopTable) -> CliResult<OrbitState
         Err(e) => {
             let at = match &spec.kind {
                 StateSpecKind::Cartesian { v_m_s, .. } => v_m_s,
-                StateSpecKind::Keplerian { .. } => return Err(input(anyhow::anyhow!("{}: {e}", spec.path.display()))),
+                StateSpecKind::Keplerian { .. } => {
+                    return Err(input(anyhow::anyhow!("{}: {e}", spec.path.display())))
+                }
             };
-            return Err(input(spec.error_at(at, format!("not an orbit capsim can propagate: {e}"))));
+            return Err(input(
+                spec.error_at(at, format!("not an orbit capsim can propagate: {e}")),
+            ));
         }
     };
     if perigee_alt_m < 0.0 {
@@ -296,12 +300,15 @@ pub fn build_events(
 /// Perigee and apogee altitude above WGS-84 (km), inclination (deg) and period (min) of an
 /// osculating state; `None` for states without elements (parabolic).
 pub fn orbit_figures(s: &OrbitState) -> Option<(f64, f64, f64, f64)> {
-    let k = capsim::state::keplerian::Keplerian::from_state(s, capsim::constants::GM_EARTH_M3_S2).ok()?;
+    let k = capsim::state::keplerian::Keplerian::from_state(s, capsim::constants::GM_EARTH_M3_S2)
+        .ok()?;
     Some((
         k.perigee_altitude_m() / 1e3,
         k.apogee_altitude_m().unwrap_or(f64::INFINITY) / 1e3,
         k.i_rad.to_degrees(),
-        k.period_s(capsim::constants::GM_EARTH_M3_S2).unwrap_or(f64::NAN) / 60.0,
+        k.period_s(capsim::constants::GM_EARTH_M3_S2)
+            .unwrap_or(f64::NAN)
+            / 60.0,
     ))
 }
 

@@ -16,7 +16,8 @@ pub fn read_eop_file(path: &Path) -> Result<EopTable, InputError> {
 /// Parses EOP text, choosing the format from its first non-blank line.
 pub fn parse_eop_text(path: &Path, text: &str) -> Result<EopTable, InputError> {
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let is_c04 = first.starts_with('#') || text.contains("C04") || first.trim_start().starts_with("FORMAT");
+    let is_c04 =
+        first.starts_with('#') || text.contains("C04") || first.trim_start().starts_with("FORMAT");
     let parsed = if is_c04 {
         EopTable::parse_c04(text)
     } else {

@@ -80,8 +80,9 @@ pub fn to_gcrf(
     use capsim::frames::Vec3;
     use capsim::state::cartesian::OrbitState;
     let values = || {
-        eop.at(epoch)
-            .map_err(|e| format!("a {frame:?} state needs Earth-orientation data at its epoch: {e}"))
+        eop.at(epoch).map_err(|e| {
+            format!("a {frame:?} state needs Earth-orientation data at its epoch: {e}")
+        })
     };
     Ok(match frame {
         InputFrame::Gcrf => OrbitState::new(

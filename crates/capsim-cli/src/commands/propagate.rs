@@ -178,7 +178,10 @@ fn print_report(
     );
     crate::say!(
         "integration {} steps accepted, {} rejected, {} force evaluations, {:.3} s wall",
-        result.stats.accepted, result.stats.rejected, result.force_evaluations, elapsed_s
+        result.stats.accepted,
+        result.stats.rejected,
+        result.force_evaluations,
+        elapsed_s
     );
     if !result.events.is_empty() {
         crate::say!("events ({}):", result.events.len());

@@ -151,7 +151,9 @@ impl StationVisibility {
         match self.earth.gcrf_to_itrf(tt_s) {
             Ok(rot) => {
                 let rho = rot.apply(r) - self.station_itrf;
-                (rho.raw().dot(&self.up) / rho.norm()).clamp(-1.0, 1.0).asin()
+                (rho.raw().dot(&self.up) / rho.norm())
+                    .clamp(-1.0, 1.0)
+                    .asin()
             }
             Err(_) => f64::NAN,
         }

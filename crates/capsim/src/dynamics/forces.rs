@@ -5,7 +5,9 @@
 //! [`ForceModel::needs_earth_rotation`] and receive the GCRF→ITRF rotation in the context, so
 //! it is computed once per evaluation however many models use it.
 
-use crate::env::gravity::{GravityError, GravityField, PointMass, SphericalHarmonicGravity, ZonalGravity};
+use crate::env::gravity::{
+    GravityError, GravityField, PointMass, SphericalHarmonicGravity, ZonalGravity,
+};
 use crate::frames::{Gcrf, Itrf, Rotation, Vec3};
 use std::fmt::Debug;
 use std::sync::Arc;
@@ -27,7 +29,11 @@ pub enum ModelError {
     #[error("{model}: needs the Earth's orientation but none was provided")]
     NoEarthOrientation { model: String },
     #[error("{model}: position {r_m:.0} m from the Earth's centre is inside the Earth (below {limit_m:.0} m)")]
-    InsideEarth { model: String, r_m: f64, limit_m: f64 },
+    InsideEarth {
+        model: String,
+        r_m: f64,
+        limit_m: f64,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -86,9 +92,11 @@ impl ForceModel for GravityForce {
         if !self.earth_fixed {
             return Ok(Vec3::from_raw(self.field.acceleration_raw(cx.r.raw())));
         }
-        let rot = cx.gcrf_to_itrf.ok_or_else(|| ModelError::NoEarthOrientation {
-            model: self.field.name(),
-        })?;
+        let rot = cx
+            .gcrf_to_itrf
+            .ok_or_else(|| ModelError::NoEarthOrientation {
+                model: self.field.name(),
+            })?;
         let r_itrf = rot.apply(&cx.r);
         let a_itrf: Vec3<Itrf> = Vec3::from_raw(self.field.acceleration_raw(r_itrf.raw()));
         Ok(rot.inverse().apply(&a_itrf))
@@ -121,7 +129,9 @@ impl ForceSpec {
                 .parse()
                 .map_err(|_| format!("'{item}': expected zonal:N with N an integer in 2..=6"))?;
             if !(2..=6).contains(&n) {
-                return Err(format!("'{item}': zonal degree {n} must be in 2..=6 (use gravity:NxM above that)"));
+                return Err(format!(
+                    "'{item}': zonal degree {n} must be in 2..=6 (use gravity:NxM above that)"
+                ));
             }
             return Ok(Self::Zonal { max_degree: n });
         }
@@ -139,7 +149,9 @@ impl ForceSpec {
                 return Err(format!("'{item}': order {order} exceeds degree {degree}"));
             }
             if degree < 2 {
-                return Err(format!("'{item}': degree {degree} must be at least 2 (use two-body)"));
+                return Err(format!(
+                    "'{item}': degree {degree} must be at least 2 (use two-body)"
+                ));
             }
             return Ok(Self::Gravity { degree, order });
         }
@@ -185,14 +197,27 @@ mod tests {
 
     #[test]
     fn parses_force_lists() {
-        assert_eq!(ForceSpec::parse_list("j2").unwrap(), vec![ForceSpec::Zonal { max_degree: 2 }]);
+        assert_eq!(
+            ForceSpec::parse_list("j2").unwrap(),
+            vec![ForceSpec::Zonal { max_degree: 2 }]
+        );
         assert_eq!(
             ForceSpec::parse_list("gravity:20x20").unwrap(),
-            vec![ForceSpec::Gravity { degree: 20, order: 20 }]
+            vec![ForceSpec::Gravity {
+                degree: 20,
+                order: 20
+            }]
         );
-        assert_eq!(ForceSpec::parse_list("two-body").unwrap(), vec![ForceSpec::TwoBody]);
-        assert!(ForceSpec::parse_list("gravity:20x30").unwrap_err().contains("exceeds"));
-        assert!(ForceSpec::parse_list("warp").unwrap_err().contains("unknown force model"));
+        assert_eq!(
+            ForceSpec::parse_list("two-body").unwrap(),
+            vec![ForceSpec::TwoBody]
+        );
+        assert!(ForceSpec::parse_list("gravity:20x30")
+            .unwrap_err()
+            .contains("exceeds"));
+        assert!(ForceSpec::parse_list("warp")
+            .unwrap_err()
+            .contains("unknown force model"));
         assert!(ForceSpec::parse_list("j2,two-body").is_err());
     }
 }

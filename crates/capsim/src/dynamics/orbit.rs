@@ -21,7 +21,10 @@ pub struct OrbitDynamics<'a> {
 }
 
 impl<'a> OrbitDynamics<'a> {
-    pub fn new(forces: &'a [Box<dyn ForceModel>], earth: Option<&'a EarthOrientationCache>) -> Self {
+    pub fn new(
+        forces: &'a [Box<dyn ForceModel>],
+        earth: Option<&'a EarthOrientationCache>,
+    ) -> Self {
         let needs_rotation = forces.iter().any(|f| f.needs_earth_rotation());
         Self {
             forces,
@@ -44,21 +47,21 @@ impl<'a> OrbitDynamics<'a> {
         r: Vec3<Gcrf>,
         v: Vec3<Gcrf>,
     ) -> Result<Vec3<Gcrf>, RhsError> {
-        let rotation = if self.needs_rotation {
-            match self.earth {
-                Some(e) => Some(
-                    e.gcrf_to_itrf(tt_s)
-                        .map_err(|err| RhsError(err.to_string()))?,
-                ),
-                None => {
-                    return Err(RhsError(
-                        "a force model needs the Earth's orientation but no EOP cache was given".into(),
-                    ))
+        let rotation =
+            if self.needs_rotation {
+                match self.earth {
+                    Some(e) => Some(
+                        e.gcrf_to_itrf(tt_s)
+                            .map_err(|err| RhsError(err.to_string()))?,
+                    ),
+                    None => return Err(RhsError(
+                        "a force model needs the Earth's orientation but no EOP cache was given"
+                            .into(),
+                    )),
                 }
-            }
-        } else {
-            None
-        };
+            } else {
+                None
+            };
         let cx = EvalContext {
             tt_s,
             r,
@@ -67,9 +70,7 @@ impl<'a> OrbitDynamics<'a> {
         };
         let mut a = Vec3::<Gcrf>::zeros();
         for f in self.forces {
-            a += f
-                .acceleration(&cx)
-                .map_err(|e| RhsError(e.to_string()))?;
+            a += f.acceleration(&cx).map_err(|e| RhsError(e.to_string()))?;
         }
         Ok(a)
     }

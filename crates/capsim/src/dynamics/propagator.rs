@@ -7,7 +7,9 @@
 use super::forces::ForceModel;
 use super::orbit::OrbitDynamics;
 use crate::frames::earth_orientation::EarthOrientationCache;
-use crate::propagate::{integrate, DenseStep, EventFunction, IntegrationError, IntegratorConfig, Stats};
+use crate::propagate::{
+    integrate, DenseStep, EventFunction, IntegrationError, IntegratorConfig, Stats,
+};
 use crate::state::cartesian::OrbitState;
 use crate::time::{epoch_from_tt_seconds_j2000, tt_seconds_j2000, Duration, Epoch};
 use std::sync::Arc;
