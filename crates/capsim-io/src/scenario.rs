@@ -28,6 +28,62 @@ struct RawScenario {
     output_dir: Option<String>,
     #[serde(default)]
     orbit: Vec<Spanned<RawOrbit>>,
+    #[serde(default)]
+    compare: Vec<Spanned<RawCompare>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompare {
+    label: String,
+    published: String,
+    orbit: Spanned<String>,
+    quantity: Spanned<String>,
+    note: Option<String>,
+}
+
+/// What a `[[compare]]` row measures on an orbit's result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareQuantity {
+    /// Ascending-node crossings (needs the orbit to list "ascending-node" or "nodes" events).
+    Revolutions,
+    /// Span of the propagation, days.
+    DurationDays,
+    /// Osculating period at the start, minutes.
+    InitialPeriodMin,
+    /// Osculating perigee / apogee altitude at the start, km above WGS-84.
+    InitialPerigeeKm,
+    InitialApogeeKm,
+}
+
+impl CompareQuantity {
+    pub const NAMES: [&'static str; 5] = [
+        "revolutions",
+        "duration_days",
+        "initial_period_min",
+        "initial_perigee_km",
+        "initial_apogee_km",
+    ];
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "revolutions" => Self::Revolutions,
+            "duration_days" => Self::DurationDays,
+            "initial_period_min" => Self::InitialPeriodMin,
+            "initial_perigee_km" => Self::InitialPerigeeKm,
+            "initial_apogee_km" => Self::InitialApogeeKm,
+            _ => return None,
+        })
+    }
+}
+
+/// A published figure to put beside the simulated one in the summary.
+#[derive(Clone, Debug)]
+pub struct CompareSpec {
+    pub label: String,
+    pub published: String,
+    pub orbit: String,
+    pub quantity: CompareQuantity,
+    pub note: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +158,7 @@ pub struct ScenarioSpec {
     pub description: String,
     pub output_dir: PathBuf,
     pub orbits: Vec<OrbitJobSpec>,
+    pub compare: Vec<CompareSpec>,
 }
 
 /// All problems found in a scenario file.
@@ -353,6 +410,23 @@ impl ScenarioSpec {
                 });
             }
         }
+        let mut compare = Vec::new();
+        for (i, c) in raw.compare.into_iter().enumerate() {
+            let c = c.into_inner();
+            if !ids.contains(c.orbit.get_ref()) {
+                errors.push(at(c.orbit.span(), format!("compare[{i}].orbit"), format!("no [[orbit]] has id '{}'", c.orbit.get_ref())));
+            }
+            match CompareQuantity::parse(c.quantity.get_ref()) {
+                Some(q) => compare.push(CompareSpec {
+                    label: c.label,
+                    published: c.published,
+                    orbit: c.orbit.into_inner(),
+                    quantity: q,
+                    note: c.note.unwrap_or_default(),
+                }),
+                None => errors.push(at(c.quantity.span(), format!("compare[{i}].quantity"), format!("unknown quantity '{}', expected one of {}", c.quantity.get_ref(), CompareQuantity::NAMES.join(", ")))),
+            }
+        }
         if !errors.is_empty() {
             return Err(ScenarioErrors(errors));
         }
@@ -368,6 +442,7 @@ impl ScenarioSpec {
             description: raw.description.unwrap_or_default(),
             output_dir,
             orbits,
+            compare,
         })
     }
 }

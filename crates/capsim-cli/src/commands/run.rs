@@ -183,6 +183,9 @@ pub fn run(a: &Args) -> CliResult<()> {
         );
         results.push(result);
     }
+    if !spec.compare.is_empty() {
+        append_comparisons(&mut summary, &spec, &jobs, &results);
+    }
     let path = out.join("summary.md");
     write_atomic(&path, |w| w.write_all(summary.as_bytes())).map_err(|e| {
         run_err(anyhow::Error::new(e).context(format!("writing {}", path.display())))
@@ -259,6 +262,34 @@ fn elements_line(s: &OrbitState) -> String {
     }
 }
 
+fn revolutions(result: &PropagationResult) -> usize {
+    result
+        .events
+        .iter()
+        .filter(|e| (e.name == "node" && e.increasing) || e.name == "ascending_node")
+        .count()
+}
+
+fn append_comparisons(summary: &mut String, spec: &ScenarioSpec, jobs: &[BuiltJob], results: &[PropagationResult]) {
+    use capsim_io::scenario::CompareQuantity as Q;
+    let _ = writeln!(summary, "## Published figures beside simulated ones\n");
+    let _ = writeln!(summary, "| item | published | simulated | note |\n|---|---|---|---|");
+    for c in &spec.compare {
+        let Some(i) = jobs.iter().position(|j| j.spec.id == c.orbit) else { continue };
+        let (job, result) = (&jobs[i], &results[i]);
+        let figures = setup::orbit_figures(&job.initial);
+        let simulated = match c.quantity {
+            Q::Revolutions => format!("{}", revolutions(result)),
+            Q::DurationDays => format!("{:.3} d", (result.final_state.epoch - job.initial.epoch).to_seconds() / 86_400.0),
+            Q::InitialPeriodMin => figures.map_or("—".into(), |f| format!("{:.2} min", f.3)),
+            Q::InitialPerigeeKm => figures.map_or("—".into(), |f| format!("{:.1} km", f.0)),
+            Q::InitialApogeeKm => figures.map_or("—".into(), |f| format!("{:.1} km", f.1)),
+        };
+        let _ = writeln!(summary, "| {} | {} | {} | {} |", c.label, c.published, simulated, c.note);
+    }
+    let _ = writeln!(summary);
+}
+
 fn append_summary(summary: &mut String, job: &BuiltJob, result: &PropagationResult, wall_s: f64) {
     let s = &job.spec;
     let _ = writeln!(
@@ -289,11 +320,7 @@ fn append_summary(summary: &mut String, job: &BuiltJob, result: &PropagationResu
         "| final orbit | {} |",
         elements_line(&result.final_state)
     );
-    let ascending = result
-        .events
-        .iter()
-        .filter(|e| (e.name == "node" && e.increasing) || e.name == "ascending_node")
-        .count();
+    let ascending = revolutions(result);
     if ascending > 0 {
         let _ = writeln!(
             summary,
