@@ -414,7 +414,11 @@ impl ScenarioSpec {
         for (i, c) in raw.compare.into_iter().enumerate() {
             let c = c.into_inner();
             if !ids.contains(c.orbit.get_ref()) {
-                errors.push(at(c.orbit.span(), format!("compare[{i}].orbit"), format!("no [[orbit]] has id '{}'", c.orbit.get_ref())));
+                errors.push(at(
+                    c.orbit.span(),
+                    format!("compare[{i}].orbit"),
+                    format!("no [[orbit]] has id '{}'", c.orbit.get_ref()),
+                ));
             }
             match CompareQuantity::parse(c.quantity.get_ref()) {
                 Some(q) => compare.push(CompareSpec {
@@ -424,7 +428,15 @@ impl ScenarioSpec {
                     quantity: q,
                     note: c.note.unwrap_or_default(),
                 }),
-                None => errors.push(at(c.quantity.span(), format!("compare[{i}].quantity"), format!("unknown quantity '{}', expected one of {}", c.quantity.get_ref(), CompareQuantity::NAMES.join(", ")))),
+                None => errors.push(at(
+                    c.quantity.span(),
+                    format!("compare[{i}].quantity"),
+                    format!(
+                        "unknown quantity '{}', expected one of {}",
+                        c.quantity.get_ref(),
+                        CompareQuantity::NAMES.join(", ")
+                    ),
+                )),
             }
         }
         if !errors.is_empty() {

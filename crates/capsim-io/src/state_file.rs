@@ -11,7 +11,8 @@
 //! velocity_km_s = [0.0, 4.79, 6.06]
 //!
 //! [keplerian]                        # …or this one (osculating, GCRF)
-//! a_km = 6718.0                      # or perigee_alt_km and apogee_alt_km
+//! a_km = 6718.0                      # or perigee_alt_km and apogee_alt_km, measured
+//!                                    # above reference_radius_km (default 6378.137)
 //! e = 0.0006
 //! inc_deg = 51.64
 //! raan_deg = 0.0
@@ -54,6 +55,7 @@ pub(crate) struct RawKeplerian {
     a_km: Option<Spanned<f64>>,
     perigee_alt_km: Option<Spanned<f64>>,
     apogee_alt_km: Option<Spanned<f64>>,
+    reference_radius_km: Option<Spanned<f64>>,
     e: Option<Spanned<f64>>,
     inc_deg: Spanned<f64>,
     raan_deg: Spanned<f64>,
@@ -271,7 +273,28 @@ fn keplerian_kind(
         l.value = l.value.to_radians();
         l
     };
-    let re = capsim::constants::WGS84_A_M;
+    let re = match &k.reference_radius_km {
+        None => capsim::constants::WGS84_A_M,
+        Some(r) if *r.get_ref() > 1000.0 && *r.get_ref() < 10_000.0 => r.get_ref() * 1e3,
+        Some(r) => {
+            return Err(err(
+                r.span(),
+                "keplerian.reference_radius_km",
+                format!(
+                    "{} km is not an Earth radius (expected e.g. 6371.0 or 6378.137)",
+                    r.get_ref()
+                ),
+            ))
+        }
+    };
+    if k.reference_radius_km.is_some() && k.perigee_alt_km.is_none() {
+        let r = k.reference_radius_km.as_ref().map_or(0..0, |r| r.span());
+        return Err(err(
+            r,
+            "keplerian.reference_radius_km",
+            "applies only with perigee_alt_km and apogee_alt_km".into(),
+        ));
+    }
     let (a_m, e) = match (k.a_km, k.perigee_alt_km, k.apogee_alt_km, k.e) {
         (Some(a), None, None, Some(e)) => {
             let mut a = located(a, "keplerian.a_km");

@@ -270,22 +270,39 @@ fn revolutions(result: &PropagationResult) -> usize {
         .count()
 }
 
-fn append_comparisons(summary: &mut String, spec: &ScenarioSpec, jobs: &[BuiltJob], results: &[PropagationResult]) {
+fn append_comparisons(
+    summary: &mut String,
+    spec: &ScenarioSpec,
+    jobs: &[BuiltJob],
+    results: &[PropagationResult],
+) {
     use capsim_io::scenario::CompareQuantity as Q;
     let _ = writeln!(summary, "## Published figures beside simulated ones\n");
-    let _ = writeln!(summary, "| item | published | simulated | note |\n|---|---|---|---|");
+    let _ = writeln!(
+        summary,
+        "| item | published | simulated | note |\n|---|---|---|---|"
+    );
     for c in &spec.compare {
-        let Some(i) = jobs.iter().position(|j| j.spec.id == c.orbit) else { continue };
+        let Some(i) = jobs.iter().position(|j| j.spec.id == c.orbit) else {
+            continue;
+        };
         let (job, result) = (&jobs[i], &results[i]);
         let figures = setup::orbit_figures(&job.initial);
         let simulated = match c.quantity {
             Q::Revolutions => format!("{}", revolutions(result)),
-            Q::DurationDays => format!("{:.3} d", (result.final_state.epoch - job.initial.epoch).to_seconds() / 86_400.0),
+            Q::DurationDays => format!(
+                "{:.3} d",
+                (result.final_state.epoch - job.initial.epoch).to_seconds() / 86_400.0
+            ),
             Q::InitialPeriodMin => figures.map_or("—".into(), |f| format!("{:.2} min", f.3)),
             Q::InitialPerigeeKm => figures.map_or("—".into(), |f| format!("{:.1} km", f.0)),
             Q::InitialApogeeKm => figures.map_or("—".into(), |f| format!("{:.1} km", f.1)),
         };
-        let _ = writeln!(summary, "| {} | {} | {} | {} |", c.label, c.published, simulated, c.note);
+        let _ = writeln!(
+            summary,
+            "| {} | {} | {} | {} |",
+            c.label, c.published, simulated, c.note
+        );
     }
     let _ = writeln!(summary);
 }

@@ -1,0 +1,154 @@
+//! The documented speed-and-accuracy measurement behind docs/performance.md.
+//!
+//! `cargo run --release -p capsim --example perf_report [-- --quick]`
+//!
+//! Propagates an ISS-like orbit (a = 6718 km, e = 0.0006, i = 51.64°, from 2007-10-10 13:31 UTC)
+//! for 1 day and for 192 days (the length of the Soyuz TMA-11 mission) with (a) J2 only and
+//! (b) the EGM2008 20×20 field with full IAU 2006/2000A Earth orientation, at several relative
+//! tolerances, and reports per case: wall time (median of repeated runs, one core), time per
+//! orbit, force evaluations per orbit, and the final position error against a very tight run
+//! of the same case (rtol 1e-14). Also the J2 case with the pole along GCRF z
+//! (`j2-inertial`), the very equations of `bench/scipy_dop853.py`, for the scipy ratio.
+
+use capsim::dynamics::{ForceSpec, OrbitPropagator};
+use capsim::frames::earth_orientation::EarthOrientationCache;
+use capsim::frames::eop::EopTable;
+use capsim::propagate::{IntegratorConfig, Method};
+use capsim::state::cartesian::OrbitState;
+use capsim::state::keplerian::Keplerian;
+use capsim::time::{Duration, Epoch};
+use std::sync::Arc;
+use std::time::Instant;
+
+fn initial() -> OrbitState {
+    let k = Keplerian {
+        a_m: 6_718_000.0,
+        e: 0.0006,
+        i_rad: 51.64f64.to_radians(),
+        raan_rad: 0.0,
+        argp_rad: 0.0,
+        true_anomaly_rad: 0.0,
+    };
+    let epoch = Epoch::from_gregorian_utc(2007, 10, 10, 13, 31, 28, 0);
+    k.to_state(epoch, capsim::constants::GM_EARTH_M3_S2)
+        .expect("valid elements")
+}
+
+fn run(
+    force: &ForceSpec,
+    days: f64,
+    rtol: f64,
+    atol: f64,
+    cache: &Arc<EarthOrientationCache>,
+) -> (f64, OrbitState, u64) {
+    let s0 = initial();
+    let cfg = IntegratorConfig {
+        method: Method::Dop853,
+        rel_tol: rtol,
+        abs_tol: atol,
+        ..Default::default()
+    };
+    let p = OrbitPropagator::new(
+        vec![force.build().expect("model")],
+        cfg,
+        Some(cache.clone()),
+    );
+    let t = Instant::now();
+    let r = p
+        .propagate(&s0, s0.epoch + Duration::from_days(days), None, &mut [])
+        .expect("propagation");
+    (
+        t.elapsed().as_secs_f64(),
+        r.final_state,
+        r.force_evaluations,
+    )
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let atol: f64 = flag("--atol")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(IntegratorConfig::default().abs_tol);
+    let only_long = args.iter().any(|a| a == "--long-only");
+    let s0 = initial();
+    let period_s = 2.0
+        * std::f64::consts::PI
+        * (6_718_000.0f64.powi(3) / capsim::constants::GM_EARTH_M3_S2).sqrt();
+    let cache = Arc::new(
+        EarthOrientationCache::new(
+            EopTable::shipped(),
+            s0.epoch - Duration::from_days(1.0),
+            s0.epoch + Duration::from_days(194.0),
+        )
+        .expect("EOP covers 2007-2008"),
+    );
+    let cases: Vec<(&str, ForceSpec)> = vec![
+        ("j2", ForceSpec::Zonal { max_degree: 2 }),
+        (
+            "gravity 20x20",
+            ForceSpec::Gravity {
+                degree: 20,
+                order: 20,
+            },
+        ),
+    ];
+    let default_rtols = if quick {
+        vec![IntegratorConfig::default().rel_tol]
+    } else {
+        vec![1e-10, 1e-11, 1e-12]
+    };
+    let tolerances: Vec<f64> = flag("--rtols")
+        .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
+        .unwrap_or(default_rtols);
+    println!("atol = {atol:e}");
+    println!("| case | span | rtol | wall (median) | per orbit | force evals / orbit | final error vs rtol 1e-14 |");
+    println!("|---|---|---|---|---|---|---|");
+    let spans: &[f64] = if only_long { &[192.0] } else { &[1.0, 192.0] };
+    for &days in spans {
+        let orbits = days * 86_400.0 / period_s;
+        let repeats = if days < 2.0 {
+            21
+        } else if quick {
+            1
+        } else {
+            5
+        };
+        for (name, force) in &cases {
+            let truth_rtol: f64 = flag("--truth-rtol")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1e-14);
+            let (_, truth, _) = run(force, days, truth_rtol, 1e-9, &cache);
+            for &rtol in &tolerances {
+                let mut times = Vec::new();
+                let mut last = None;
+                for _ in 0..repeats {
+                    let (dt, fin, evals) = run(force, days, rtol, atol, &cache);
+                    times.push(dt);
+                    last = Some((fin, evals));
+                }
+                let (fin, evals) = last.expect("at least one run");
+                let err = (fin.r - truth.r).norm();
+                let med = median(times);
+                println!(
+                    "| {name} | {days} d ({orbits:.0} orbits) | {rtol:e} | {:.4} s | {:.4} ms | {:.0} | {:.3} m |",
+                    med,
+                    1e3 * med / orbits,
+                    evals as f64 / orbits,
+                    err
+                );
+            }
+        }
+    }
+}
