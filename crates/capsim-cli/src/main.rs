@@ -31,7 +31,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Propagate an orbit from a TLE or a state file with a chosen force model.
-    Propagate(commands::propagate::Args),
+    Propagate(Box<commands::propagate::Args>),
     /// Run a scenario file and write its outputs (OEM, CSV, events, summary).
     Run(commands::run::Args),
     /// Parse, validate and build a scenario without propagating.

@@ -75,7 +75,7 @@ fn build(spec: &ScenarioSpec, eop: &capsim::frames::eop::EopTable) -> CliResult<
                     name: None,
                     object_id: None,
                     epoch: *epoch,
-                    kind: kind.clone(),
+                    kind: (**kind).clone(),
                 };
                 setup::state_from_spec(&state_spec, eop)?
             }

@@ -102,7 +102,7 @@ impl OrbitPropagator {
         let mut dynamics = OrbitDynamics::new(&self.forces, self.earth.as_deref());
         // Without output sampling or events nobody reads the interpolant between step ends:
         // DOP853 can then skip its three dense-output stages (12 instead of 15 evaluations).
-        let mut config = self.integrator.clone();
+        let mut config = self.integrator;
         if output_step.is_none() && events.is_empty() {
             config.dense_output = false;
         }
