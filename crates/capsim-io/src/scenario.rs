@@ -120,7 +120,10 @@ pub enum InitialSpec {
         start: Option<Epoch>,
     },
     /// A state table at `epoch`.
-    State { epoch: Epoch, kind: Box<StateSpecKind> },
+    State {
+        epoch: Epoch,
+        kind: Box<StateSpecKind>,
+    },
 }
 
 /// When an orbit propagation ends.
@@ -290,7 +293,10 @@ impl ScenarioSpec {
                     }
                     let epoch = epoch_of(ep, "epoch", &mut errors);
                     match state_kind(path, text, o.cartesian, o.keplerian, Some(table_start)) {
-                        Ok(kind) => epoch.map(|epoch| InitialSpec::State { epoch, kind: Box::new(kind) }),
+                        Ok(kind) => epoch.map(|epoch| InitialSpec::State {
+                            epoch,
+                            kind: Box::new(kind),
+                        }),
                         Err(mut e) => {
                             e.key = Some(match e.key.take() {
                                 Some(k) => format!("orbit[{i}].{k}"),

@@ -28,7 +28,10 @@ fn scenario_doc_examples_parse() {
         }
         blocks += 1;
     }
-    assert!(blocks >= 3, "expected the documented examples, found {blocks}");
+    assert!(
+        blocks >= 3,
+        "expected the documented examples, found {blocks}"
+    );
 }
 
 #[test]

@@ -41,7 +41,13 @@ fn bench_orbits(c: &mut Criterion) {
     group.sample_size(10);
     for (name, force) in [
         ("j2", ForceSpec::Zonal { max_degree: 2 }),
-        ("20x20", ForceSpec::Gravity { degree: 20, order: 20 }),
+        (
+            "20x20",
+            ForceSpec::Gravity {
+                degree: 20,
+                order: 20,
+            },
+        ),
     ] {
         let prop = OrbitPropagator::new(
             vec![force.build().expect("model")],

@@ -16,3 +16,6 @@ pub mod frames;
 pub mod propagate;
 pub mod state;
 pub mod time;
+
+#[cfg(test)]
+mod test_support;

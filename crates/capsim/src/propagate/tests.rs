@@ -175,24 +175,7 @@ fn fixed(method: Method, h: f64) -> IntegratorConfig {
 
 // ------------------------------------------------------------------ validation data
 
-fn validation_file(name: &str) -> Option<String> {
-    let path = format!(
-        "{}/../../../shared/validation/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    match std::fs::read_to_string(&path) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "validation file {path} missing in CI: {e}"
-            );
-            println!("SKIP: validation file {path} not found ({e})");
-            None
-        }
-    }
-}
-
+use crate::test_support::read_validation as validation_file;
 // ------------------------------------------------------------------ tableau checks
 
 /// Reference: consistency conditions of an explicit RK method, c_i = Σ_j a_ij and Σ b_i = 1

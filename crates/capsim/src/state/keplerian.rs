@@ -893,25 +893,7 @@ mod tests {
 
     const MU: f64 = 3.986_004_418e14;
 
-    /// Reads a file of /work/shared/validation; fails under CI=true when missing, else skips.
-    pub(crate) fn read_validation(name: &str) -> Option<String> {
-        let path = format!(
-            "{}/../../../shared/validation/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        match std::fs::read_to_string(&path) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                assert!(
-                    std::env::var("CI").as_deref() != Ok("true"),
-                    "validation file {path} missing under CI: {e}"
-                );
-                eprintln!("SKIP: validation file {path} not found ({e})");
-                None
-            }
-        }
-    }
-
+    use crate::test_support::read_validation;
     /// Data rows of a validation CSV (comment lines and the header removed), split on commas.
     fn csv_rows(text: &str) -> Vec<Vec<String>> {
         text.lines()

@@ -510,24 +510,7 @@ mod tests {
     const ISS1: &str = "1 25544U 98067A   07300.90939573  .00014099  00000-0  92667-4 0  2412";
     const ISS2: &str = "2 25544 051.6371 139.4786 0002573 139.5015 001.9355 15.76020103511717";
 
-    fn read_validation(name: &str) -> Option<String> {
-        let path = format!(
-            "{}/../../../shared/validation/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        match std::fs::read_to_string(&path) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                assert!(
-                    std::env::var("CI").as_deref() != Ok("true"),
-                    "validation file {path} missing under CI: {e}"
-                );
-                eprintln!("SKIP: validation file {path} not found ({e})");
-                None
-            }
-        }
-    }
-
+    use crate::test_support::read_validation;
     /// Vallado et al. 2006 SGP4 verification output (tcppver.out), satellite 00005, 0–4320 min:
     /// every row to < 1 m and < 1 mm/s (the reference prints 1e-8 km and 1e-9 km/s).
     #[test]
