@@ -1,7 +1,7 @@
 //! Turning validated inputs into library objects: EOP table, initial state, forces, events,
 //! integrator settings. Shared by `propagate` and `run`.
 
-use crate::failure::{input, input_msg, run, CliResult};
+use crate::failure::{input, input_msg, CliResult};
 use anyhow::Context;
 use capsim::dynamics::events::{AltitudeCrossing, Eclipse, ShadowBoundary, StationVisibility};
 use capsim::dynamics::{ForceSpec, OrbitPropagator};
@@ -198,9 +198,15 @@ pub fn state_from_tle(
         .map_err(input)?;
     let tle = capsim_io::tle_file::parse_tle_text(path, &text).map_err(input)?;
     let epoch = at.unwrap_or_else(|| tle.epoch());
-    let state = capsim_io::tle_file::tle_state_gcrf(&tle, epoch, eop)
-        .with_context(|| format!("SGP4 from {}", path.display()))
-        .map_err(run)?;
+    let state = capsim_io::tle_file::tle_state_gcrf(&tle, epoch, eop).map_err(|e| {
+        let hint = match e {
+            capsim_io::tle_file::TleStateError::Eop(_) => {
+                " (the shipped EOP table covers 2006-12 to 2010-01; pass --eop FILE with IERS finals2000A or EOP C04 data for other dates)"
+            }
+            capsim_io::tle_file::TleStateError::Sgp4(_) => "",
+        };
+        input(anyhow::anyhow!("{}: {e}{hint}", path.display()))
+    })?;
     let name = tle.name().unwrap_or("SPACECRAFT").to_string();
     let id = cospar_id(tle.elements().international_designator.as_deref());
     Ok((state, name, id))

@@ -7,8 +7,9 @@
 //! (b) the EGM2008 20×20 field with full IAU 2006/2000A Earth orientation, at several relative
 //! tolerances, and reports per case: wall time (median of repeated runs, one core), time per
 //! orbit, force evaluations per orbit, and the final position error against a very tight run
-//! of the same case (rtol 1e-14). Also the J2 case with the pole along GCRF z
-//! (`j2-inertial`), the very equations of `bench/scipy_dop853.py`, for the scipy ratio.
+//! of the same case (rtol 1e-14 unless `--truth-rtol`). The `j2` case (pole along GCRF z,
+//! EGM2008 constants) is the very set of equations `bench/scipy_dop853.py` integrates, for the
+//! scipy ratio. Options: `--quick`, `--long-only`, `--rtols a,b`, `--atol x`, `--truth-rtol x`.
 
 use capsim::dynamics::{ForceSpec, OrbitPropagator};
 use capsim::frames::earth_orientation::EarthOrientationCache;

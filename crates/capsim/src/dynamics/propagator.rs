@@ -117,7 +117,7 @@ impl OrbitPropagator {
         let start_epoch = initial.epoch;
         let mut observer = |dense: &DenseStep<6>| {
             let Some(step_s) = step_s else { return };
-            let (a, b) = (dense.t_start(), dense.t_end());
+            let b = dense.t_end();
             loop {
                 let offset = step_s * next_index as f64;
                 let t = if forward { t0 + offset } else { t0 - offset };
@@ -125,7 +125,6 @@ impl OrbitPropagator {
                 if !inside || (forward && t > t1) || (!forward && t < t1) {
                     break;
                 }
-                let _ = a;
                 let y = dense.eval(t);
                 // Epoch from the start epoch plus an exact multiple of the step keeps the grid
                 // free of floating-point drift in its time stamps.
