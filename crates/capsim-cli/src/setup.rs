@@ -16,6 +16,9 @@ use capsim_io::state_file::{StateSpec, StateSpecKind};
 use std::path::Path;
 use std::sync::Arc;
 
+/// What to do when the Earth-orientation table does not cover an epoch.
+pub const EOP_HINT: &str = "pass --eop FILE (IERS finals2000A or EOP C04) covering that epoch";
+
 /// The EOP table: a user file when given, else the one shipped for 2007–2009.
 pub fn load_eop(path: Option<&Path>) -> CliResult<Arc<EopTable>> {
     match path {
@@ -198,9 +201,18 @@ pub fn state_from_tle(
         .map_err(input)?;
     let tle = capsim_io::tle_file::parse_tle_text(path, &text).map_err(input)?;
     let epoch = at.unwrap_or_else(|| tle.epoch());
-    let state = capsim_io::tle_file::tle_state_gcrf(&tle, epoch, eop)
-        .with_context(|| format!("SGP4 from {}", path.display()))
-        .map_err(run)?;
+    let state = match capsim_io::tle_file::tle_state_gcrf(&tle, epoch, eop) {
+        Ok(s) => s,
+        // The epoch is outside the Earth-orientation table: the user must supply one.
+        Err(e @ capsim_io::tle_file::TleStateError::Eop(_)) => {
+            return Err(input_msg(format!("{}: {e}; {EOP_HINT}", path.display())))
+        }
+        Err(e) => {
+            return Err(run(
+                anyhow::Error::new(e).context(format!("SGP4 from {}", path.display()))
+            ))
+        }
+    };
     let name = tle.name().unwrap_or("SPACECRAFT").to_string();
     let id = cospar_id(tle.elements().international_designator.as_deref());
     Ok((state, name, id))

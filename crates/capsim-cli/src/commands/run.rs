@@ -61,8 +61,14 @@ fn build(spec: &ScenarioSpec, eop: &capsim::frames::eop::EopTable) -> CliResult<
                     .map_err(input)?;
                 let at = start.unwrap_or_else(|| tle.epoch());
                 capsim_io::tle_file::tle_state_gcrf(&tle, at, eop).map_err(|e| {
+                    let hint = match e {
+                        capsim_io::tle_file::TleStateError::Eop(_) => {
+                            format!("; {}", setup::EOP_HINT)
+                        }
+                        _ => String::new(),
+                    };
                     input(anyhow::anyhow!(
-                        "{}: orbit '{}': {e}",
+                        "{}: orbit '{}': {e}{hint}",
                         spec.path.display(),
                         job.id
                     ))
