@@ -91,7 +91,16 @@ pub fn build_propagator(
 ) -> CliResult<OrbitPropagator> {
     let models = forces
         .iter()
-        .map(|f| f.build().map_err(input))
+        .map(|f| {
+            f.build().map_err(|e| {
+                let name = match *f {
+                    ForceSpec::TwoBody => "two-body".to_string(),
+                    ForceSpec::Zonal { max_degree } => format!("zonal:{max_degree}"),
+                    ForceSpec::Gravity { degree, order } => format!("gravity:{degree}x{order}"),
+                };
+                input(anyhow::Error::new(e).context(format!("forces '{name}'")))
+            })
+        })
         .collect::<CliResult<Vec<_>>>()?;
     let (lo, hi) = if start <= end {
         (start, end)

@@ -99,9 +99,13 @@ fn build(spec: &ScenarioSpec, eop: &capsim::frames::eop::EopTable) -> CliResult<
                 iso_utc_micro(initial.epoch)
             )));
         }
-        let integrator = setup::integrator_config(&job.integrator, job.rtol, job.atol)?;
-        let propagator = setup::build_propagator(&job.forces, integrator, eop, initial.epoch, end)?;
-        let detectors = setup::build_events(&job.events, &job.stations, &propagator)?;
+        let here = || format!("{}: orbit '{}'", spec.path.display(), job.id);
+        let integrator = setup::integrator_config(&job.integrator, job.rtol, job.atol)
+            .map_err(|f| f.context(here()))?;
+        let propagator = setup::build_propagator(&job.forces, integrator, eop, initial.epoch, end)
+            .map_err(|f| f.context(here()))?;
+        let detectors = setup::build_events(&job.events, &job.stations, &propagator)
+            .map_err(|f| f.context(here()))?;
         jobs.push(BuiltJob {
             spec: job.clone(),
             initial,
