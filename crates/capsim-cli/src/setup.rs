@@ -42,6 +42,20 @@ pub fn parse_duration(flag: &str, text: &str) -> CliResult<Duration> {
     Ok(d)
 }
 
+/// Most output samples one propagation may keep in memory and write (~1 GB of CSV).
+pub const MAX_OUTPUT_SAMPLES: f64 = 1e7;
+
+/// Refuses an output step so small for the span that the samples would exhaust memory.
+pub fn check_sample_count(what: &str, span: Duration, step: Duration) -> CliResult<()> {
+    let n = (span.to_seconds() / step.to_seconds()).abs();
+    if n > MAX_OUTPUT_SAMPLES {
+        return Err(input_msg(format!(
+            "{what} {step} over {span} gives {n:.3e} output samples, more than the limit of {MAX_OUTPUT_SAMPLES:.0e}; use a larger step"
+        )));
+    }
+    Ok(())
+}
+
 /// Integrator settings from the command-line names.
 pub fn integrator_config(
     method: &str,

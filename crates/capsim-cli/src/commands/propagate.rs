@@ -66,6 +66,7 @@ pub struct Args {
 pub fn run(a: &Args) -> CliResult<()> {
     let duration = setup::parse_duration("--duration", &a.duration)?;
     let step = setup::parse_duration("--step", &a.step)?;
+    setup::check_sample_count("--step", duration, step)?;
     let forces =
         ForceSpec::parse_list(&a.forces).map_err(|m| input_msg(format!("--forces {m}")))?;
     let integrator = setup::integrator_config(&a.integrator, a.rtol, a.atol)?;

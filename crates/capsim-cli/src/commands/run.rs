@@ -100,6 +100,8 @@ fn build(spec: &ScenarioSpec, eop: &capsim::frames::eop::EopTable) -> CliResult<
             )));
         }
         let here = || format!("{}: orbit '{}'", spec.path.display(), job.id);
+        setup::check_sample_count("output_step", end - initial.epoch, job.output_step)
+            .map_err(|f| f.context(here()))?;
         let integrator = setup::integrator_config(&job.integrator, job.rtol, job.atol)
             .map_err(|f| f.context(here()))?;
         let propagator = setup::build_propagator(&job.forces, integrator, eop, initial.epoch, end)
