@@ -544,6 +544,12 @@ fn bad_steps() {
         let e = rejected(&["--tle", p(&tle), "--duration", "1 day", "--step", s]);
         assert!(e.contains("--step"), "'{s}': {e}");
     }
+    // 8.64e13 samples would exhaust memory: refused at once (regression: it used to run
+    // until killed).
+    let clock = std::time::Instant::now();
+    let e = rejected(&["--tle", p(&tle), "--duration", "1 day", "--step", "1 ns"]);
+    assert!(e.contains("--step") && e.contains("limit"), "{e}");
+    assert!(clock.elapsed().as_secs_f64() < 5.0);
 }
 
 #[test]
