@@ -10,6 +10,16 @@ pub enum Failure {
     Run(anyhow::Error),
 }
 
+impl Failure {
+    /// Adds context (e.g. the file and entry the failure belongs to), keeping the kind.
+    pub fn context(self, c: impl Display + Send + Sync + 'static) -> Self {
+        match self {
+            Self::Input(e) => Self::Input(e.context(c)),
+            Self::Run(e) => Self::Run(e.context(c)),
+        }
+    }
+}
+
 pub type CliResult<T> = Result<T, Failure>;
 
 /// Marks an error as bad input.

@@ -16,6 +16,9 @@ use capsim_io::state_file::{StateSpec, StateSpecKind};
 use std::path::Path;
 use std::sync::Arc;
 
+/// What to do when the Earth-orientation table does not cover an epoch.
+pub const EOP_HINT: &str = "pass --eop FILE (IERS finals2000A or EOP C04) covering that epoch";
+
 /// The EOP table: a user file when given, else the one shipped for 2007–2009.
 pub fn load_eop(path: Option<&Path>) -> CliResult<Arc<EopTable>> {
     match path {
@@ -37,6 +40,20 @@ pub fn parse_duration(flag: &str, text: &str) -> CliResult<Duration> {
         return Err(input_msg(format!("{flag} '{text}' must be positive")));
     }
     Ok(d)
+}
+
+/// Most output samples one propagation may keep in memory and write (~1 GB of CSV).
+pub const MAX_OUTPUT_SAMPLES: f64 = 1e7;
+
+/// Refuses an output step so small for the span that the samples would exhaust memory.
+pub fn check_sample_count(what: &str, span: Duration, step: Duration) -> CliResult<()> {
+    let n = (span.to_seconds() / step.to_seconds()).abs();
+    if n > MAX_OUTPUT_SAMPLES {
+        return Err(input_msg(format!(
+            "{what} {step} over {span} gives {n:.3e} output samples, more than the limit of {MAX_OUTPUT_SAMPLES:.0e}; use a larger step"
+        )));
+    }
+    Ok(())
 }
 
 /// Integrator settings from the command-line names.
@@ -88,7 +105,16 @@ pub fn build_propagator(
 ) -> CliResult<OrbitPropagator> {
     let models = forces
         .iter()
-        .map(|f| f.build().map_err(input))
+        .map(|f| {
+            f.build().map_err(|e| {
+                let name = match *f {
+                    ForceSpec::TwoBody => "two-body".to_string(),
+                    ForceSpec::Zonal { max_degree } => format!("zonal:{max_degree}"),
+                    ForceSpec::Gravity { degree, order } => format!("gravity:{degree}x{order}"),
+                };
+                input(anyhow::Error::new(e).context(format!("forces '{name}'")))
+            })
+        })
         .collect::<CliResult<Vec<_>>>()?;
     let (lo, hi) = if start <= end {
         (start, end)
@@ -198,15 +224,18 @@ pub fn state_from_tle(
         .map_err(input)?;
     let tle = capsim_io::tle_file::parse_tle_text(path, &text).map_err(input)?;
     let epoch = at.unwrap_or_else(|| tle.epoch());
-    let state = capsim_io::tle_file::tle_state_gcrf(&tle, epoch, eop).map_err(|e| {
-        let hint = match e {
-            capsim_io::tle_file::TleStateError::Eop(_) => {
-                " (the shipped EOP table covers 2006-12 to 2010-01; pass --eop FILE with IERS finals2000A or EOP C04 data for other dates)"
-            }
-            capsim_io::tle_file::TleStateError::Sgp4(_) => "",
-        };
-        input(anyhow::anyhow!("{}: {e}{hint}", path.display()))
-    })?;
+    let state = match capsim_io::tle_file::tle_state_gcrf(&tle, epoch, eop) {
+        Ok(s) => s,
+        // The epoch is outside the Earth-orientation table: the user must supply one.
+        Err(e @ capsim_io::tle_file::TleStateError::Eop(_)) => {
+            return Err(input_msg(format!("{}: {e}; {EOP_HINT}", path.display())))
+        }
+        Err(e) => {
+            return Err(run(
+                anyhow::Error::new(e).context(format!("SGP4 from {}", path.display()))
+            ))
+        }
+    };
     let name = tle.name().unwrap_or("SPACECRAFT").to_string();
     let id = cospar_id(tle.elements().international_designator.as_deref());
     Ok((state, name, id))

@@ -33,13 +33,14 @@ pub fn parse_tle_text_at(path: &Path, text: &str, first_line: usize) -> Result<T
     Tle::from_lines(name, l1.1, l2.1).map_err(|e| locate(path, e, l1.0, l2.0))
 }
 
-/// Why a TLE could not give a GCRF state.
+/// Why a TLE could not give a GCRF state. The message already contains the cause, so the
+/// cause is not also exposed as `source()` (an error chain printed with `{:#}` would repeat it).
 #[derive(Debug, thiserror::Error)]
 pub enum TleStateError {
     #[error("SGP4: {0}")]
-    Sgp4(#[from] TleError),
+    Sgp4(TleError),
     #[error("Earth orientation at the TLE state epoch: {0}")]
-    Eop(#[from] capsim::frames::eop::EopError),
+    Eop(capsim::frames::eop::EopError),
 }
 
 /// The TLE's SGP4 state at `epoch`, converted TEME → GCRF (Vallado et al. 2006 route, see
@@ -49,8 +50,8 @@ pub fn tle_state_gcrf(
     epoch: hifitime::Epoch,
     eop: &capsim::frames::eop::EopTable,
 ) -> Result<capsim::state::cartesian::OrbitState, TleStateError> {
-    let (r, v) = tle.propagate_teme(epoch)?;
-    let values = eop.at(epoch)?;
+    let (r, v) = tle.propagate_teme(epoch).map_err(TleStateError::Sgp4)?;
+    let values = eop.at(epoch).map_err(TleStateError::Eop)?;
     let (r, v) = capsim::frames::teme::teme_to_gcrf_state(epoch, &values, &r, &v);
     Ok(capsim::state::cartesian::OrbitState::new(epoch, r, v))
 }

@@ -23,13 +23,18 @@ pub struct Args {
     #[arg(long, value_name = "EPOCH")]
     pub start: Option<String>,
     /// How long to propagate, a hifitime duration: "1 day", "90 min", "192 days".
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub duration: String,
     /// Force models: two-body | j2 | zonal:N (J2..JN, N ≤ 6) | gravity:NxM (EGM2008, N ≤ 90).
     #[arg(long, default_value = "gravity:20x20")]
     pub forces: String,
     /// Output sampling step for OEM/CSV.
-    #[arg(long, default_value = "60 s", value_name = "DURATION")]
+    #[arg(
+        long,
+        default_value = "60 s",
+        value_name = "DURATION",
+        allow_hyphen_values = true
+    )]
     pub step: String,
     /// Write a CCSDS OEM (KVN) here.
     #[arg(long, value_name = "FILE")]
@@ -61,6 +66,7 @@ pub struct Args {
 pub fn run(a: &Args) -> CliResult<()> {
     let duration = setup::parse_duration("--duration", &a.duration)?;
     let step = setup::parse_duration("--step", &a.step)?;
+    setup::check_sample_count("--step", duration, step)?;
     let forces =
         ForceSpec::parse_list(&a.forces).map_err(|m| input_msg(format!("--forces {m}")))?;
     let integrator = setup::integrator_config(&a.integrator, a.rtol, a.atol)?;

@@ -61,8 +61,14 @@ fn build(spec: &ScenarioSpec, eop: &capsim::frames::eop::EopTable) -> CliResult<
                     .map_err(input)?;
                 let at = start.unwrap_or_else(|| tle.epoch());
                 capsim_io::tle_file::tle_state_gcrf(&tle, at, eop).map_err(|e| {
+                    let hint = match e {
+                        capsim_io::tle_file::TleStateError::Eop(_) => {
+                            format!("; {}", setup::EOP_HINT)
+                        }
+                        _ => String::new(),
+                    };
                     input(anyhow::anyhow!(
-                        "{}: orbit '{}': {e}",
+                        "{}: orbit '{}': {e}{hint}",
                         spec.path.display(),
                         job.id
                     ))
@@ -93,9 +99,15 @@ fn build(spec: &ScenarioSpec, eop: &capsim::frames::eop::EopTable) -> CliResult<
                 iso_utc_micro(initial.epoch)
             )));
         }
-        let integrator = setup::integrator_config(&job.integrator, job.rtol, job.atol)?;
-        let propagator = setup::build_propagator(&job.forces, integrator, eop, initial.epoch, end)?;
-        let detectors = setup::build_events(&job.events, &job.stations, &propagator)?;
+        let here = || format!("{}: orbit '{}'", spec.path.display(), job.id);
+        setup::check_sample_count("output_step", end - initial.epoch, job.output_step)
+            .map_err(|f| f.context(here()))?;
+        let integrator = setup::integrator_config(&job.integrator, job.rtol, job.atol)
+            .map_err(|f| f.context(here()))?;
+        let propagator = setup::build_propagator(&job.forces, integrator, eop, initial.epoch, end)
+            .map_err(|f| f.context(here()))?;
+        let detectors = setup::build_events(&job.events, &job.stations, &propagator)
+            .map_err(|f| f.context(here()))?;
         jobs.push(BuiltJob {
             spec: job.clone(),
             initial,
