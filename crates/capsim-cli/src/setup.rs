@@ -230,9 +230,11 @@ pub fn state_from_tle(
         Err(e @ capsim_io::tle_file::TleStateError::Eop(_)) => {
             return Err(input_msg(format!("{}: {e}; {EOP_HINT}", path.display())))
         }
+        // SGP4 refuses the elements or the epoch (decayed, too far from the TLE epoch): the
+        // input cannot give a state, so this is bad input too.
         Err(e) => {
-            return Err(run(
-                anyhow::Error::new(e).context(format!("SGP4 from {}", path.display()))
+            return Err(input(
+                anyhow::Error::new(e).context(format!("SGP4 from {}", path.display())),
             ))
         }
     };
