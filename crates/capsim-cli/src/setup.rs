@@ -12,6 +12,7 @@ use capsim::propagate::detectors::{Apsis, ApsisKind, NodeCrossing, NodeKind};
 use capsim::propagate::{EventFunction, IntegratorConfig, Method};
 use capsim::state::cartesian::OrbitState;
 use capsim::time::{Duration, Epoch};
+use capsim_io::event_spec::{EventItem, StationSpec};
 use capsim_io::state_file::{StateSpec, StateSpecKind};
 use std::path::Path;
 use std::sync::Arc;
@@ -256,78 +257,40 @@ pub fn build_events(
             .clone()
             .ok_or_else(|| input_msg(format!("event '{what}' needs the Earth's orientation")))
     };
-    for item in items
-        .iter()
-        .flat_map(|s| s.split(','))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let lower = item.to_ascii_lowercase();
-        match lower.as_str() {
-            "apsides" => out.push(Box::new(Apsis::new(ApsisKind::Both))),
-            "periapsis" | "perigee" => out.push(Box::new(Apsis::new(ApsisKind::Periapsis))),
-            "apoapsis" | "apogee" => out.push(Box::new(Apsis::new(ApsisKind::Apoapsis))),
-            "nodes" => out.push(Box::new(NodeCrossing::new(NodeKind::Either))),
-            "ascending-node" => out.push(Box::new(NodeCrossing::new(NodeKind::Ascending))),
-            "descending-node" => out.push(Box::new(NodeCrossing::new(NodeKind::Descending))),
-            "eclipse" => {
+    let events = EventItem::parse_list(items).map_err(|m| input_msg(format!("--events {m}")))?;
+    for e in events {
+        match e {
+            EventItem::Apsides => out.push(Box::new(Apsis::new(ApsisKind::Both))),
+            EventItem::Periapsis => out.push(Box::new(Apsis::new(ApsisKind::Periapsis))),
+            EventItem::Apoapsis => out.push(Box::new(Apsis::new(ApsisKind::Apoapsis))),
+            EventItem::Nodes => out.push(Box::new(NodeCrossing::new(NodeKind::Either))),
+            EventItem::AscendingNode => out.push(Box::new(NodeCrossing::new(NodeKind::Ascending))),
+            EventItem::DescendingNode => {
+                out.push(Box::new(NodeCrossing::new(NodeKind::Descending)))
+            }
+            EventItem::Eclipse => {
                 out.push(Box::new(Eclipse::new(ShadowBoundary::Penumbra)));
                 out.push(Box::new(Eclipse::new(ShadowBoundary::Umbra)));
             }
-            "penumbra" => out.push(Box::new(Eclipse::new(ShadowBoundary::Penumbra))),
-            "umbra" => out.push(Box::new(Eclipse::new(ShadowBoundary::Umbra))),
-            _ => {
-                if let Some(km) = lower.strip_prefix("altitude:") {
-                    let km: f64 = km.parse().map_err(|_| {
-                        input_msg(format!(
-                            "--events '{item}': expected altitude:KM, e.g. altitude:120"
-                        ))
-                    })?;
-                    out.push(Box::new(AltitudeCrossing::new(km * 1e3, need_earth(item)?)));
-                } else {
-                    return Err(input_msg(format!(
-                        "--events '{item}': unknown event; expected apsides, periapsis, apoapsis, nodes, ascending-node, descending-node, eclipse, penumbra, umbra or altitude:KM"
-                    )));
-                }
-            }
+            EventItem::Penumbra => out.push(Box::new(Eclipse::new(ShadowBoundary::Penumbra))),
+            EventItem::Umbra => out.push(Box::new(Eclipse::new(ShadowBoundary::Umbra))),
+            EventItem::Altitude { km } => out.push(Box::new(AltitudeCrossing::new(
+                km * 1e3,
+                need_earth("altitude")?,
+            ))),
         }
     }
     for s in stations {
-        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
-        let bad = || {
-            input_msg(format!(
-                "--station '{s}': expected NAME,LAT_DEG,LON_DEG[,ALT_M[,MASK_DEG]], e.g. baikonur,45.92,63.34,90,5"
-            ))
-        };
-        if parts.len() < 3 || parts.len() > 5 {
-            return Err(bad());
-        }
-        let num = |i: usize, default: f64| -> CliResult<f64> {
-            match parts.get(i) {
-                Some(p) => p.parse::<f64>().map_err(|_| bad()),
-                None => Ok(default),
-            }
-        };
-        let (lat, lon, alt, mask) = (num(1, 0.0)?, num(2, 0.0)?, num(3, 0.0)?, num(4, 0.0)?);
-        if !(-90.0..=90.0).contains(&lat) {
-            return Err(input_msg(format!(
-                "--station '{s}': latitude {lat} deg must be within [-90, 90]"
-            )));
-        }
-        if !(-90.0..90.0).contains(&mask) {
-            return Err(input_msg(format!(
-                "--station '{s}': elevation mask {mask} deg must be within [-90, 90)"
-            )));
-        }
+        let st = StationSpec::parse(s).map_err(|m| input_msg(format!("--station {m}")))?;
         let g = Geodetic {
-            lat_rad: lat.to_radians(),
-            lon_rad: lon.to_radians(),
-            alt_m: alt,
+            lat_rad: st.lat_deg.to_radians(),
+            lon_rad: st.lon_deg.to_radians(),
+            alt_m: st.alt_m,
         };
         out.push(Box::new(StationVisibility::new(
-            format!("{} visibility", parts[0]),
+            format!("{} visibility", st.name),
             g,
-            mask.to_radians(),
+            st.mask_deg.to_radians(),
             need_earth("station")?,
         )));
     }

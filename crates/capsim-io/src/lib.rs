@@ -10,6 +10,7 @@ pub mod atomic;
 pub mod csv;
 pub mod eop_file;
 pub mod error;
+pub mod event_spec;
 pub mod oem;
 pub mod scenario;
 pub mod state_file;

@@ -382,6 +382,16 @@ impl ScenarioSpec {
                     }
                 },
             };
+            for (j, ev) in o.events.iter().enumerate() {
+                if let Err(m) = crate::event_spec::EventItem::parse_list(&[ev.get_ref()]) {
+                    errors.push(at(ev.span(), key(&format!("events[{j}]")), m));
+                }
+            }
+            for (j, st) in o.stations.iter().enumerate() {
+                if let Err(m) = crate::event_spec::StationSpec::parse(st.get_ref()) {
+                    errors.push(at(st.span(), key(&format!("stations[{j}]")), m));
+                }
+            }
             for (k, v) in [("rtol", &o.rtol), ("atol", &o.atol)] {
                 if let Some(v) = v {
                     if !(*v.get_ref() > 0.0 && v.get_ref().is_finite()) {
