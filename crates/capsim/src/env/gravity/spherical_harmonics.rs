@@ -65,6 +65,48 @@ struct Term {
     s_f: f64,
 }
 
+/// Two f64 lanes, operated on lane by lane. Used for two neighbouring columns (m, m+1) at the
+/// same degree n: their recursions are independent, so the compiler maps each operation to one
+/// two-wide SIMD instruction (SSE2 on x86-64, NEON on aarch64) and the two dependency chains
+/// overlap. Each lane performs exactly the scalar operations of the one-column code.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(16))]
+struct F2([f64; 2]);
+
+impl F2 {
+    #[inline(always)]
+    fn splat(v: f64) -> Self {
+        F2([v, v])
+    }
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        F2([self.0[0] * o.0[0], self.0[1] * o.0[1]])
+    }
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        F2([self.0[0] + o.0[0], self.0[1] + o.0[1]])
+    }
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        F2([self.0[0] - o.0[0], self.0[1] - o.0[1]])
+    }
+}
+
+/// Row n of a column pair (m, m+1): lane 0 holds the (n, m) entry, lane 1 the (n, m+1) entry.
+/// The pair's rows run n = m+1..=degree; in the first row lane 1 is the sectoral term (m+1, m+1),
+/// whose recursion factors are unused.
+#[derive(Clone, Copy, Debug, Default)]
+struct PairTerm {
+    a: F2,
+    b: F2,
+    c: F2,
+    s: F2,
+    c_np1: F2,
+    s_np1: F2,
+    c_f: F2,
+    s_f: F2,
+}
+
 /// Spherical-harmonic gravity field of degree `degree` and order `order` (Earth-fixed frame).
 ///
 /// Cheap to clone (the tables are shared through `Arc`), `Send + Sync`.
@@ -79,6 +121,10 @@ pub struct SphericalHarmonicGravity {
     terms: Arc<[Term]>,
     /// Q_mm for m = 0..=order.
     sectoral: Arc<[f64]>,
+    /// The same entries for columns m ≥ 1 regrouped by pairs (1, 2), (3, 4), …: pair k holds
+    /// rows n = 2k+2..=degree of columns 2k+1 and 2k+2 (see [`PairTerm`]). An odd last column
+    /// is not paired and is read from `terms`.
+    pairs: Arc<[PairTerm]>,
 }
 
 impl fmt::Debug for SphericalHarmonicGravity {
@@ -158,6 +204,29 @@ impl SphericalHarmonicGravity {
                 });
             }
         }
+        // Column pairs (m, m+1) for m = 1, 3, …, row n of the pair at index n − (m+1).
+        let col_start = |m: usize| m * (degree + 1) - m * (m.saturating_sub(1)) / 2;
+        let mut pairs = Vec::with_capacity(terms.len());
+        let mut m = 1;
+        while m < order {
+            let (c0, c1) = (col_start(m), col_start(m + 1));
+            for n in (m + 1)..=degree {
+                let t0 = terms[c0 + (n - m)];
+                let t1 = terms[c1 + (n - m - 1)];
+                let two = |f: fn(&Term) -> f64| F2([f(&t0), f(&t1)]);
+                pairs.push(PairTerm {
+                    a: two(|t| t.a),
+                    b: two(|t| t.b),
+                    c: two(|t| t.c),
+                    s: two(|t| t.s),
+                    c_np1: two(|t| t.c_np1),
+                    s_np1: two(|t| t.s_np1),
+                    c_f: two(|t| t.c_f),
+                    s_f: two(|t| t.s_f),
+                });
+            }
+            m += 2;
+        }
         Ok(Self {
             model_name: Arc::from(coeffs.model_name()),
             gm_m3_s2: coeffs.gm_m3_s2(),
@@ -166,6 +235,7 @@ impl SphericalHarmonicGravity {
             order,
             terms: terms.into(),
             sectoral: sectoral.into(),
+            pairs: pairs.into(),
         })
     }
 
@@ -238,21 +308,90 @@ impl SphericalHarmonicGravity {
             qd2 = qd1;
             qd1 = qd;
         }
-        let mut sum_r = sar;
-        let mut sum_phi = u * sat;
-        let mut sum_lam = 0.0;
+        let sum_r = sar;
+        let sum_phi = u * sat;
 
         // Columns m ≥ 1. dP̄nm/dφ = u^(m−1) (−n t Q_nm + f_nm Q_(n−1),m) (HF02 eq. 30 written
         // for Q), so one recursion per column; Σ n q C̄ is Σ (n+1) q C̄ − Σ q C̄.
-        let (mut cos_m, mut sin_m) = (cos_l, sin_l);
-        let (mut u_m, mut u_m1) = (u, 1.0); // u^m, u^(m−1)
+        // Columns are walked two at a time (m, m+1), row by row in n, each lane doing exactly
+        // the one-column arithmetic; the per-column results are folded in in the order of m.
+        let mut acc = ColumnFold {
+            sum_r,
+            sum_phi,
+            sum_lam: 0.0,
+            cos_m: cos_l,
+            sin_m: sin_l,
+            u_m: u,
+            u_m1: 1.0,
+            cos_l,
+            sin_l,
+            u,
+            t,
+            ratio,
+        };
         let mut ratio_m = ratio;
-        let mut start = n_col;
-        for (m, &q_mm) in self.sectoral.iter().enumerate().skip(1) {
-            let len = n_col - m;
-            let col = &self.terms[start..start + len];
+        let rt2 = F2::splat(ratio_t);
+        let r22 = F2::splat(ratio2);
+        let mut m = 1;
+        let mut start = 0;
+        while m < self.order {
+            let len = self.degree - m;
+            let rows = &self.pairs[start..start + len];
             start += len;
-            let mut q1 = ratio_m * q_mm;
+            let (head, rest) = match rows.split_first() {
+                Some(split) => split,
+                None => break,
+            };
+            let seed0 = ratio_m * self.sectoral[m];
+            ratio_m *= ratio;
+            let seed1 = ratio_m * self.sectoral[m + 1];
+            ratio_m *= ratio;
+            // Row n = m: only column m, its sectoral value (Q_(m−1),m = 0).
+            let first = &self.terms[self.column_start(m)];
+            let mut q1 = F2([seed0, 0.0]);
+            let mut q2 = F2([0.0, 0.0]);
+            let mut sa = F2([seed0 * first.c, 0.0]);
+            let mut sb = F2([seed0 * first.s, 0.0]);
+            let mut sar = F2([seed0 * first.c_np1, 0.0]);
+            let mut sbr = F2([seed0 * first.s_np1, 0.0]);
+            let (mut saf, mut sbf) = (F2([0.0, 0.0]), F2([0.0, 0.0]));
+            // Row n = m+1: column m by recursion, column m+1 starts from its sectoral value.
+            let mut q = head.a.mul(rt2).mul(q1).sub(head.b.mul(r22).mul(q2));
+            q.0[1] = seed1;
+            sa = sa.add(q.mul(head.c));
+            sb = sb.add(q.mul(head.s));
+            sar = sar.add(q.mul(head.c_np1));
+            sbr = sbr.add(q.mul(head.s_np1));
+            saf = saf.add(q1.mul(head.c_f));
+            sbf = sbf.add(q1.mul(head.s_f));
+            q2 = q1;
+            q1 = q;
+            for term in rest {
+                let q = term.a.mul(rt2).mul(q1).sub(term.b.mul(r22).mul(q2));
+                sa = sa.add(q.mul(term.c));
+                sb = sb.add(q.mul(term.s));
+                sar = sar.add(q.mul(term.c_np1));
+                sbr = sbr.add(q.mul(term.s_np1));
+                saf = saf.add(q1.mul(term.c_f));
+                sbf = sbf.add(q1.mul(term.s_f));
+                q2 = q1;
+                q1 = q;
+            }
+            for lane in 0..2 {
+                acc.fold(
+                    m + lane,
+                    [sa.0[lane], sb.0[lane]],
+                    [sar.0[lane], sbr.0[lane]],
+                    [saf.0[lane], sbf.0[lane]],
+                );
+            }
+            m += 2;
+        }
+        if m == self.order {
+            // Odd last column, one scalar pass.
+            let start = self.column_start(m);
+            let col = &self.terms[start..start + self.degree + 1 - m];
+            let mut q1 = ratio_m * self.sectoral[m];
             let mut q2 = 0.0;
             let first = &col[0];
             let (mut sa, mut sb) = (q1 * first.c, q1 * first.s);
@@ -269,21 +408,9 @@ impl SphericalHarmonicGravity {
                 q2 = q1;
                 q1 = q;
             }
-            let mf = m as f64;
-            let pv = sa * cos_m + sb * sin_m;
-            let pr = sar * cos_m + sbr * sin_m;
-            let pf = saf * cos_m + sbf * sin_m;
-            let pl = mf * (sb * cos_m - sa * sin_m);
-            sum_r += u_m * pr;
-            sum_phi += u_m1 * (ratio * pf - t * (pr - pv));
-            sum_lam += u_m1 * pl;
-            u_m1 = u_m;
-            u_m *= u;
-            ratio_m *= ratio;
-            let c_next = cos_m * cos_l - sin_m * sin_l;
-            sin_m = sin_m * cos_l + cos_m * sin_l;
-            cos_m = c_next;
+            acc.fold(m, [sa, sb], [sar, sbr], [saf, sbf]);
         }
+        let (sum_r, sum_phi, sum_lam) = (acc.sum_r, acc.sum_phi, acc.sum_lam);
         let gm_r2 = self.gm_m3_s2 * inv_r * inv_r;
         let g_r = -gm_r2 * sum_r;
         let g_phi = gm_r2 * sum_phi;
@@ -294,6 +421,12 @@ impl SphericalHarmonicGravity {
             horizontal * sin_l + g_lam * cos_l,
             g_r * t + g_phi * u,
         )
+    }
+
+    /// Index in `terms` of the entry (n = m, m).
+    #[inline]
+    fn column_start(&self, m: usize) -> usize {
+        m * (self.degree + 1) - m * m.saturating_sub(1) / 2
     }
 
     /// Gravitational potential, m²/s², at an Earth-fixed position `r_itrf` in m (not the origin).
@@ -339,6 +472,44 @@ impl SphericalHarmonicGravity {
             cos_m = c_next;
         }
         self.gm_m3_s2 * inv_r * sum_v
+    }
+}
+
+/// Running sums of the columns m ≥ 1, folded in one column at a time in increasing m, with
+/// cos mλ, sin mλ (complex-multiplication recursion), u^m and u^(m−1).
+struct ColumnFold {
+    sum_r: f64,
+    sum_phi: f64,
+    sum_lam: f64,
+    cos_m: f64,
+    sin_m: f64,
+    u_m: f64,
+    u_m1: f64,
+    cos_l: f64,
+    sin_l: f64,
+    u: f64,
+    t: f64,
+    ratio: f64,
+}
+
+impl ColumnFold {
+    /// Adds column `m` from its sums Σq(C̄, S̄), Σ(n+1)q(C̄, S̄), Σq_(n−1) f (C̄, S̄), then
+    /// advances the trigonometric and u powers to m+1.
+    #[inline(always)]
+    fn fold(&mut self, m: usize, v: [f64; 2], r: [f64; 2], f: [f64; 2]) {
+        let (cos_m, sin_m) = (self.cos_m, self.sin_m);
+        let pv = v[0] * cos_m + v[1] * sin_m;
+        let pr = r[0] * cos_m + r[1] * sin_m;
+        let pf = f[0] * cos_m + f[1] * sin_m;
+        let pl = m as f64 * (v[1] * cos_m - v[0] * sin_m);
+        self.sum_r += self.u_m * pr;
+        self.sum_phi += self.u_m1 * (self.ratio * pf - self.t * (pr - pv));
+        self.sum_lam += self.u_m1 * pl;
+        self.u_m1 = self.u_m;
+        self.u_m *= self.u;
+        let c_next = cos_m * self.cos_l - sin_m * self.sin_l;
+        self.sin_m = sin_m * self.cos_l + cos_m * self.sin_l;
+        self.cos_m = c_next;
     }
 }
 
