@@ -121,10 +121,12 @@ pub struct SphericalHarmonicGravity {
     terms: Arc<[Term]>,
     /// Q_mm for m = 0..=order.
     sectoral: Arc<[f64]>,
-    /// The same entries for columns m ≥ 1 regrouped by pairs (1, 2), (3, 4), …: pair k holds
-    /// rows n = 2k+2..=degree of columns 2k+1 and 2k+2 (see [`PairTerm`]). An odd last column
-    /// is not paired and is read from `terms`.
+    /// The same entries regrouped by column pairs (0, 1), (2, 3), …: pair k holds rows
+    /// n = 2k+1..=degree of columns 2k and 2k+1 (see [`PairTerm`]). A last column without a
+    /// partner is read from `terms`; a zonal-only field still carries column 1 (zero C̄, S̄).
     pairs: Arc<[PairTerm]>,
+    /// √(n(n+1)/2) C̄n0 for n = 1..=degree (zonal latitude derivative through P̄n1).
+    zonal_phi: Arc<[f64]>,
 }
 
 impl fmt::Debug for SphericalHarmonicGravity {
@@ -167,52 +169,66 @@ impl SphericalHarmonicGravity {
         if order > degree {
             return Err(GravityError::OrderAboveDegree { order, degree });
         }
+        // Entry (n, m) of the table; coefficients of orders above `order` are zero (the pair
+        // layout below may carry one such column, m = 1 for a zonal-only field).
+        let term = |n: usize, m: usize| -> Term {
+            let (nf, mf) = (n as f64, m as f64);
+            let (a, b) = if n == m {
+                (0.0, 0.0)
+            } else if n == m + 1 {
+                ((2.0 * nf + 1.0).sqrt(), 0.0)
+            } else {
+                let a = ((2.0 * nf - 1.0) * (2.0 * nf + 1.0) / ((nf - mf) * (nf + mf))).sqrt();
+                let b = ((2.0 * nf + 1.0) * (nf + mf - 1.0) * (nf - mf - 1.0)
+                    / ((nf - mf) * (nf + mf) * (2.0 * nf - 3.0)))
+                    .sqrt();
+                (a, b)
+            };
+            let (c, s) = if m <= order {
+                (coeffs.c(n, m), coeffs.s(n, m))
+            } else {
+                (0.0, 0.0)
+            };
+            let f = ((nf * nf - mf * mf) * (2.0 * nf + 1.0) / (2.0 * nf - 1.0).max(1.0)).sqrt();
+            Term {
+                a,
+                b,
+                c,
+                s,
+                c_np1: (nf + 1.0) * c,
+                s_np1: (nf + 1.0) * s,
+                c_f: f * c,
+                s_f: f * s,
+            }
+        };
         let mut terms = Vec::with_capacity((order + 1) * (degree + 1));
-        let mut sectoral = Vec::with_capacity(order + 1);
-        let mut q_mm = 1.0;
         for m in 0..=order {
+            for n in m..=degree {
+                terms.push(term(n, m));
+            }
+        }
+        // Q_mm for m = 0..=max(order, 1) + 1 (the pair loop reads one column past `order`).
+        let mut sectoral = Vec::with_capacity(order + 3);
+        let mut q_mm = 1.0;
+        for m in 0..=(order.max(1) + 1) {
             if m == 1 {
                 q_mm = 3f64.sqrt();
             } else if m >= 2 {
                 q_mm *= ((2 * m + 1) as f64 / (2 * m) as f64).sqrt();
             }
             sectoral.push(q_mm);
-            for n in m..=degree {
-                let (nf, mf) = (n as f64, m as f64);
-                let (a, b) = if n == m {
-                    (0.0, 0.0)
-                } else if n == m + 1 {
-                    ((2.0 * nf + 1.0).sqrt(), 0.0)
-                } else {
-                    let a = ((2.0 * nf - 1.0) * (2.0 * nf + 1.0) / ((nf - mf) * (nf + mf))).sqrt();
-                    let b = ((2.0 * nf + 1.0) * (nf + mf - 1.0) * (nf - mf - 1.0)
-                        / ((nf - mf) * (nf + mf) * (2.0 * nf - 3.0)))
-                        .sqrt();
-                    (a, b)
-                };
-                let (c, s) = (coeffs.c(n, m), coeffs.s(n, m));
-                let f = ((nf * nf - mf * mf) * (2.0 * nf + 1.0) / (2.0 * nf - 1.0).max(1.0)).sqrt();
-                terms.push(Term {
-                    a,
-                    b,
-                    c,
-                    s,
-                    c_np1: (nf + 1.0) * c,
-                    s_np1: (nf + 1.0) * s,
-                    c_f: f * c,
-                    s_f: f * s,
-                });
-            }
         }
-        // Column pairs (m, m+1) for m = 1, 3, …, row n of the pair at index n − (m+1).
-        let col_start = |m: usize| m * (degree + 1) - m * (m.saturating_sub(1)) / 2;
-        let mut pairs = Vec::with_capacity(terms.len());
-        let mut m = 1;
-        while m < order {
-            let (c0, c1) = (col_start(m), col_start(m + 1));
+        // Column pairs (m, m+1) for m = 0, 2, … < max(order, 1), row n of the pair at index
+        // n − (m+1). Column 0 gets no f-terms: its latitude derivative comes from column 1.
+        let mut pairs = Vec::with_capacity(terms.len() + degree);
+        let mut m = 0;
+        while m < order.max(1) {
             for n in (m + 1)..=degree {
-                let t0 = terms[c0 + (n - m)];
-                let t1 = terms[c1 + (n - m - 1)];
+                let mut t0 = term(n, m);
+                if m == 0 {
+                    (t0.c_f, t0.s_f) = (0.0, 0.0);
+                }
+                let t1 = term(n, m + 1);
                 let two = |f: fn(&Term) -> f64| F2([f(&t0), f(&t1)]);
                 pairs.push(PairTerm {
                     a: two(|t| t.a),
@@ -227,6 +243,11 @@ impl SphericalHarmonicGravity {
             }
             m += 2;
         }
+        // dP̄n0/dφ = √(n(n+1)/2) P̄n1 (fully normalized, from dPn/dφ = Pn¹): the zonal latitude
+        // derivative as a sum over column 1, n = 1..=degree, regular at the poles.
+        let zonal_phi: Vec<f64> = (1..=degree)
+            .map(|n| ((n * (n + 1)) as f64 / 2.0).sqrt() * coeffs.c(n, 0))
+            .collect();
         Ok(Self {
             model_name: Arc::from(coeffs.model_name()),
             gm_m3_s2: coeffs.gm_m3_s2(),
@@ -236,6 +257,7 @@ impl SphericalHarmonicGravity {
             terms: terms.into(),
             sectoral: sectoral.into(),
             pairs: pairs.into(),
+            zonal_phi: zonal_phi.into(),
         })
     }
 
@@ -286,38 +308,14 @@ impl SphericalHarmonicGravity {
         let ratio_t = ratio * t;
         let ratio2 = ratio * ratio;
 
-        let n_col = self.degree + 1;
-
-        // Column m = 0: zonal terms. The latitude derivative comes from the t-differentiated
-        // recursion, which has no 1/u and so no cancellation near the poles.
-        let col = &self.terms[..n_col];
-        let mut q1 = 1.0; // Q_00 = 1, (R/r)^0 = 1
-        let (mut q2, mut qd1, mut qd2) = (0.0, 0.0, 0.0);
-        let mut sar = q1 * col[0].c_np1;
-        let mut sat = 0.0;
-        for term in &col[1..] {
-            let p = term.a * ratio;
-            let pt = term.a * ratio_t;
-            let w = term.b * ratio2;
-            let q = pt * q1 - w * q2;
-            let qd = (p * q1 - w * qd2) + pt * qd1;
-            sar += q * term.c_np1;
-            sat += qd * term.c;
-            q2 = q1;
-            q1 = q;
-            qd2 = qd1;
-            qd1 = qd;
-        }
-        let sum_r = sar;
-        let sum_phi = u * sat;
-
-        // Columns m ≥ 1. dP̄nm/dφ = u^(m−1) (−n t Q_nm + f_nm Q_(n−1),m) (HF02 eq. 30 written
-        // for Q), so one recursion per column; Σ n q C̄ is Σ (n+1) q C̄ − Σ q C̄.
-        // Columns are walked two at a time (m, m+1), row by row in n, each lane doing exactly
-        // the one-column arithmetic; the per-column results are folded in in the order of m.
+        // Columns are walked two at a time (m, m+1), row by row in n, each lane doing the
+        // one-column arithmetic; the per-column results are folded in in the order of m.
+        // dP̄nm/dφ = u^(m−1) (−n t Q_nm + f_nm Q_(n−1),m) for m ≥ 1 (HF02 eq. 30 written for
+        // Q), and Σ n q C̄ is Σ (n+1) q C̄ − Σ q C̄. For m = 0 that identity would divide by u,
+        // so the zonal latitude derivative is taken from column 1 instead (no 1/u).
         let mut acc = ColumnFold {
-            sum_r,
-            sum_phi,
+            sum_r: 0.0,
+            sum_phi: 0.0,
             sum_lam: 0.0,
             cos_m: cos_l,
             sin_m: sin_l,
@@ -329,61 +327,43 @@ impl SphericalHarmonicGravity {
             t,
             ratio,
         };
-        let mut ratio_m = ratio;
+        let mut ratio_m = 1.0;
         let rt2 = F2::splat(ratio_t);
         let r22 = F2::splat(ratio2);
-        let mut m = 1;
+        let mut m = 0;
         let mut start = 0;
-        while m < self.order {
+        while m < self.order.max(1) {
             let len = self.degree - m;
             let rows = &self.pairs[start..start + len];
             start += len;
-            let (head, rest) = match rows.split_first() {
-                Some(split) => split,
-                None => break,
-            };
             let seed0 = ratio_m * self.sectoral[m];
             ratio_m *= ratio;
             let seed1 = ratio_m * self.sectoral[m + 1];
             ratio_m *= ratio;
-            // Row n = m: only column m, its sectoral value (Q_(m−1),m = 0).
             let first = &self.terms[self.column_start(m)];
-            let mut q1 = F2([seed0, 0.0]);
-            let mut q2 = F2([0.0, 0.0]);
-            let mut sa = F2([seed0 * first.c, 0.0]);
-            let mut sb = F2([seed0 * first.s, 0.0]);
-            let mut sar = F2([seed0 * first.c_np1, 0.0]);
-            let mut sbr = F2([seed0 * first.s_np1, 0.0]);
-            let (mut saf, mut sbf) = (F2([0.0, 0.0]), F2([0.0, 0.0]));
-            // Row n = m+1: column m by recursion, column m+1 starts from its sectoral value.
-            let mut q = head.a.mul(rt2).mul(q1).sub(head.b.mul(r22).mul(q2));
-            q.0[1] = seed1;
-            sa = sa.add(q.mul(head.c));
-            sb = sb.add(q.mul(head.s));
-            sar = sar.add(q.mul(head.c_np1));
-            sbr = sbr.add(q.mul(head.s_np1));
-            saf = saf.add(q1.mul(head.c_f));
-            sbf = sbf.add(q1.mul(head.s_f));
-            q2 = q1;
-            q1 = q;
-            for term in rest {
-                let q = term.a.mul(rt2).mul(q1).sub(term.b.mul(r22).mul(q2));
-                sa = sa.add(q.mul(term.c));
-                sb = sb.add(q.mul(term.s));
-                sar = sar.add(q.mul(term.c_np1));
-                sbr = sbr.add(q.mul(term.s_np1));
-                saf = saf.add(q1.mul(term.c_f));
-                sbf = sbf.add(q1.mul(term.s_f));
-                q2 = q1;
-                q1 = q;
+            let sums = if m == 0 {
+                pair_sums::<true>(rows, &self.zonal_phi, first, seed0, seed1, rt2, r22)
+            } else {
+                pair_sums::<false>(rows, &[], first, seed0, seed1, rt2, r22)
+            };
+            let lane = |l: usize| {
+                (
+                    [sums.sa.0[l], sums.sb.0[l]],
+                    [sums.sar.0[l], sums.sbr.0[l]],
+                    [sums.saf.0[l], sums.sbf.0[l]],
+                )
+            };
+            if m == 0 {
+                // cos 0λ = 1, S̄n0 = 0, u^0 = 1.
+                acc.sum_r = sums.sar.0[0];
+                acc.sum_phi = u * sums.zonal_phi;
+            } else {
+                let (v, r, f) = lane(0);
+                acc.fold(m, v, r, f);
             }
-            for lane in 0..2 {
-                acc.fold(
-                    m + lane,
-                    [sa.0[lane], sb.0[lane]],
-                    [sar.0[lane], sbr.0[lane]],
-                    [saf.0[lane], sbf.0[lane]],
-                );
+            if m < self.order {
+                let (v, r, f) = lane(1);
+                acc.fold(m + 1, v, r, f);
             }
             m += 2;
         }
@@ -451,7 +431,7 @@ impl SphericalHarmonicGravity {
         let mut ratio_m = 1.0;
         let n_col = self.degree + 1;
         let mut start = 0;
-        for (m, &q_mm) in self.sectoral.iter().enumerate() {
+        for (m, &q_mm) in self.sectoral.iter().enumerate().take(self.order + 1) {
             let col = &self.terms[start..start + n_col - m];
             start += n_col - m;
             let mut q1 = ratio_m * q_mm;
@@ -473,6 +453,96 @@ impl SphericalHarmonicGravity {
         }
         self.gm_m3_s2 * inv_r * sum_v
     }
+}
+
+/// Sums of one column pair (lane 0: column m, lane 1: column m+1).
+struct PairSums {
+    sa: F2,
+    sb: F2,
+    sar: F2,
+    sbr: F2,
+    saf: F2,
+    sbf: F2,
+    /// Σ q_n1 √(n(n+1)/2) C̄n0 (pair (0, 1) only).
+    zonal_phi: f64,
+}
+
+/// Runs the recursion down columns m and m+1 together: `first` is the (m, m) entry, `rows`
+/// the pair rows n = m+1..=degree, `seed0`, `seed1` the scaled sectoral values (R/r)^m Q_mm and
+/// (R/r)^(m+1) Q_(m+1),(m+1). With `ZONAL` (pair (0, 1)), also sums column 1 against `zonal`.
+#[inline(always)]
+fn pair_sums<const ZONAL: bool>(
+    rows: &[PairTerm],
+    zonal: &[f64],
+    first: &Term,
+    seed0: f64,
+    seed1: f64,
+    rt2: F2,
+    r22: F2,
+) -> PairSums {
+    // Row n = m: only column m, its sectoral value (Q_(m−1),m = 0).
+    let mut q1 = F2([seed0, 0.0]);
+    let mut q2 = F2([0.0, 0.0]);
+    let mut out = PairSums {
+        sa: F2([seed0 * first.c, 0.0]),
+        sb: F2([seed0 * first.s, 0.0]),
+        sar: F2([seed0 * first.c_np1, 0.0]),
+        sbr: F2([seed0 * first.s_np1, 0.0]),
+        saf: F2([0.0, 0.0]),
+        sbf: F2([0.0, 0.0]),
+        zonal_phi: 0.0,
+    };
+    let Some((head, rest)) = rows.split_first() else {
+        return out;
+    };
+    let (mut sa, mut sb, mut sar, mut sbr) = (out.sa, out.sb, out.sar, out.sbr);
+    let (mut saf, mut sbf) = (out.saf, out.sbf);
+    // Row n = m+1: column m by recursion, column m+1 starts from its sectoral value.
+    let mut q = head.a.mul(rt2).mul(q1).sub(head.b.mul(r22).mul(q2));
+    q.0[1] = seed1;
+    let mut zsum = 0.0;
+    let (z_head, z_rest) = match zonal.split_first() {
+        Some((h, r)) if ZONAL => (*h, r),
+        _ => (0.0, &[][..]),
+    };
+    if ZONAL {
+        zsum = q.0[1] * z_head;
+    }
+    let mut step = |term: &PairTerm, q: F2, q1: F2| {
+        sa = sa.add(q.mul(term.c));
+        sb = sb.add(q.mul(term.s));
+        sar = sar.add(q.mul(term.c_np1));
+        sbr = sbr.add(q.mul(term.s_np1));
+        saf = saf.add(q1.mul(term.c_f));
+        sbf = sbf.add(q1.mul(term.s_f));
+    };
+    step(head, q, q1);
+    q2 = q1;
+    q1 = q;
+    if ZONAL {
+        for (term, &z) in rest.iter().zip(z_rest) {
+            let q = term.a.mul(rt2).mul(q1).sub(term.b.mul(r22).mul(q2));
+            step(term, q, q1);
+            zsum += q.0[1] * z;
+            q2 = q1;
+            q1 = q;
+        }
+    } else {
+        for term in rest {
+            let q = term.a.mul(rt2).mul(q1).sub(term.b.mul(r22).mul(q2));
+            step(term, q, q1);
+            q2 = q1;
+            q1 = q;
+        }
+    }
+    out.sa = sa;
+    out.sb = sb;
+    out.sar = sar;
+    out.sbr = sbr;
+    out.saf = saf;
+    out.sbf = sbf;
+    out.zonal_phi = zsum;
+    out
 }
 
 /// Running sums of the columns m ≥ 1, folded in one column at a time in increasing m, with
