@@ -25,8 +25,9 @@
 //! * ∂/∂r: Σ (n+1) q_nm (…), from coefficients pre-multiplied by (n+1);
 //! * ∂/∂φ for m ≥ 1: dP̄nm/dφ = u^(m−1) (−n t Q_nm + f_nm Q_(n−1),m), f_nm = √((n²−m²)(2n+1)/(2n−1))
 //!   (HF02 eq. 30 divided by u^m), which reuses the column's own recursion values;
-//! * ∂/∂φ for m = 0: u·dQ_n0/dt from the recursion differentiated in t, because the identity
-//!   above would divide by u and cancel catastrophically at the poles;
+//! * ∂/∂φ for m = 0: dP̄n0/dφ = √(n(n+1)/2) P̄n1 = √(n(n+1)/2) u Q_n1 (from dPn/dφ = Pn¹
+//!   and the full normalization, e.g. Heiskanen & Moritz 1967, *Physical Geodesy*, ch. 1),
+//!   summed over column 1's own recursion values, because the identity above would divide by u and cancel catastrophically at the poles;
 //! * ∂/∂λ divided by u: m u^(m−1) (S̄ cos mλ − C̄ sin mλ) P̄/u^m.
 //!
 //! Every power of u is then non-negative, so the Cartesian acceleration is regular at the poles
@@ -34,8 +35,16 @@
 //! complex-multiplication recursion, without trigonometric calls.
 //!
 //! Coefficients for all (n, m) are stored once, at construction, in one flat array ordered
-//! column by column (m outer, n inner) exactly as the evaluation walks it, with the recursion
-//! factors a_nm, b_nm and the (n+1)-scaled coefficients beside C̄nm and S̄nm.
+//! column by column (m outer, n inner), with the recursion factors a_nm, b_nm and the
+//! (n+1)-scaled coefficients beside C̄nm and S̄nm (used by the potential).
+//!
+//! # Speed
+//!
+//! The acceleration walks the columns two at a time, (0, 1), (2, 3), …, row by row in n, from a
+//! second copy of the table interleaved the same way: the two recursions are independent, so
+//! each step is one two-wide SIMD operation (SSE2 on baseline x86-64) and the two dependency
+//! chains overlap. Each lane performs exactly the one-column arithmetic of the recursion above
+//! (about 1.75× faster than one column at a time at 20×20, 2.2× at 90×90).
 
 use super::{GravityCoefficients, GravityError, GravityField, EGM2008_EMBEDDED_MAX_DEGREE};
 use crate::frames::{Itrf, Vec3};
