@@ -1,5 +1,5 @@
 //! Earth-orientation timings: exact IAU 2006/2000A GCRF→ITRF, the cache query used by force
-//! models, the cache build for a 192-day propagation, and an EOP table lookup.
+//! models (at scattered times and at slowly increasing times as an integrator makes them), the cache build for a 192-day propagation, and an EOP table lookup.
 //!
 //! Run by hand: `cargo bench -p capsim --bench earth_orientation`.
 
@@ -30,6 +30,18 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             k = (k + 7919) % 1_000_000;
             cache.gcrf_to_itrf_matrix(black_box(t0 + k as f64 * 16.0))
+        })
+    });
+    // As an integrator calls it: slowly increasing times (10 s apart), wrapping over the span.
+    let mut t = t0;
+    let t_end = t0 + 190.0 * 86_400.0;
+    c.bench_function("cache gcrf_to_itrf_matrix sequential", |b| {
+        b.iter(|| {
+            t += 10.0;
+            if t > t_end {
+                t = t0;
+            }
+            cache.gcrf_to_itrf_matrix(black_box(t))
         })
     });
     c.bench_function("cache build 192 days", |b| {
