@@ -114,7 +114,9 @@ fn main() {
         .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
         .unwrap_or(default_rtols);
     println!("atol = {atol:e}");
-    let truth_label: f64 = flag("--truth-rtol").and_then(|s| s.parse().ok()).unwrap_or(1e-14);
+    let truth_label: f64 = flag("--truth-rtol")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1e-14);
     println!("| case | span | rtol | wall (median) | per orbit | force evals / orbit | final error vs rtol {truth_label:e} |");
     println!("|---|---|---|---|---|---|---|");
     let spans: &[f64] = if only_long { &[192.0] } else { &[1.0, 192.0] };
