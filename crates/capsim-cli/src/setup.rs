@@ -324,3 +324,23 @@ pub fn cospar_id(tle_designator: Option<&str>) -> String {
         _ => "UNKNOWN".into(),
     }
 }
+
+/// "EGM2008 20x20, …": the force models of a propagator, for reports and OEM comments.
+pub fn forces_label(p: &OrbitPropagator) -> String {
+    p.forces
+        .iter()
+        .map(|f| f.id())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// OEM comment lines describing how an ephemeris was made.
+pub fn oem_comments(p: &OrbitPropagator) -> Vec<String> {
+    vec![
+        format!("forces: {}", forces_label(p)),
+        format!(
+            "integrator: {:?}, rtol {:e}, atol {:e}",
+            p.integrator.method, p.integrator.rel_tol, p.integrator.abs_tol
+        ),
+    ]
+}

@@ -103,31 +103,15 @@ pub fn run(a: &Args) -> CliResult<()> {
         .map_err(run_err)?;
     let elapsed = clock.elapsed();
 
-    let comments = vec![
-        format!(
-            "forces: {}",
-            propagator
-                .forces
-                .iter()
-                .map(|f| f.id())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        format!(
-            "integrator: {:?}, rtol {:e}, atol {:e}",
-            propagator.integrator.method,
-            propagator.integrator.rel_tol,
-            propagator.integrator.abs_tol
-        ),
-        format!(
-            "initial state from {}",
-            a.tle
-                .as_ref()
-                .or(a.state.as_ref())
-                .map(|p| p.display().to_string())
-                .unwrap_or_default()
-        ),
-    ];
+    let mut comments = setup::oem_comments(&propagator);
+    comments.push(format!(
+        "initial state from {}",
+        a.tle
+            .as_ref()
+            .or(a.state.as_ref())
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    ));
     if let Some(p) = &a.oem {
         let meta = OemMeta {
             object_name: name.clone(),
@@ -173,15 +157,7 @@ fn print_report(
             );
         }
     }
-    crate::say!(
-        "forces      {}",
-        propagator
-            .forces
-            .iter()
-            .map(|f| f.id())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    crate::say!("forces      {}", setup::forces_label(propagator));
     crate::say!(
         "integration {} steps accepted, {} rejected, {} force evaluations, {:.3} s wall",
         result.stats.accepted,

@@ -218,23 +218,7 @@ fn write_outputs(
         object_name: job.spec.object_name.clone(),
         object_id: job.spec.object_id.clone(),
         originator: "capsim".into(),
-        comments: vec![
-            format!(
-                "forces: {}",
-                job.propagator
-                    .forces
-                    .iter()
-                    .map(|f| f.id())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            format!(
-                "integrator: {:?}, rtol {:e}, atol {:e}",
-                job.propagator.integrator.method,
-                job.propagator.integrator.rel_tol,
-                job.propagator.integrator.abs_tol
-            ),
-        ],
+        comments: setup::oem_comments(&job.propagator),
     };
     let p = out.join(format!("{}.oem", job.spec.id));
     write_atomic(&p, |w| write_oem(w, &meta, &result.samples)).map_err(|e| wrap(&p, e))?;
@@ -359,12 +343,7 @@ fn append_summary(summary: &mut String, job: &BuiltJob, result: &PropagationResu
     let _ = writeln!(
         summary,
         "| forces | {} |",
-        job.propagator
-            .forces
-            .iter()
-            .map(|f| f.id())
-            .collect::<Vec<_>>()
-            .join(", ")
+        setup::forces_label(&job.propagator)
     );
     let _ = writeln!(
         summary,
