@@ -224,8 +224,31 @@ pub fn state_from_tle(
         .with_context(|| format!("cannot read TLE file {}", path.display()))
         .map_err(input)?;
     let tle = capsim_io::tle_file::parse_tle_text(path, &text).map_err(input)?;
+    sgp4_state(path, &tle, at, eop)
+}
+
+/// Reads an OMM (CelesTrak JSON) file and returns the GCRF state at `at` by SGP4.
+pub fn state_from_omm(
+    path: &Path,
+    at: Option<Epoch>,
+    eop: &EopTable,
+) -> CliResult<(OrbitState, String, String)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read OMM file {}", path.display()))
+        .map_err(input)?;
+    let tle = capsim_io::omm_file::parse_omm_json(path, &text).map_err(input)?;
+    sgp4_state(path, &tle, at, eop)
+}
+
+/// SGP4 state of mean elements at `at` (default: their epoch), in GCRF, with name and COSPAR id.
+fn sgp4_state(
+    path: &Path,
+    tle: &capsim::state::tle::Tle,
+    at: Option<Epoch>,
+    eop: &EopTable,
+) -> CliResult<(OrbitState, String, String)> {
     let epoch = at.unwrap_or_else(|| tle.epoch());
-    let state = match capsim_io::tle_file::tle_state_gcrf(&tle, epoch, eop) {
+    let state = match capsim_io::tle_file::tle_state_gcrf(tle, epoch, eop) {
         Ok(s) => s,
         // The epoch is outside the Earth-orientation table: the user must supply one.
         Err(e @ capsim_io::tle_file::TleStateError::Eop(_)) => {

@@ -880,3 +880,39 @@ fn closed_stdout_does_not_panic() {
     let status = with_closed_stdout(dir.path(), &["propagate", "--help"]);
     assert_ne!(status.code(), Some(101));
 }
+
+/// `--omm` (CelesTrak OMM JSON) with the same mean elements as tests/data/iss.tle gives the
+/// same trajectory to within the TLE's epoch rounding (1e-8 day, a few mm along track).
+#[test]
+fn omm_input_matches_the_tle() {
+    let dir = tempfile::tempdir().unwrap();
+    let omm_csv = dir.path().join("omm.csv");
+    let tle_csv = dir.path().join("tle.csv");
+    let omm = data("iss-omm.json");
+    let tle = data("iss.tle");
+    for (input_flag, input, csv) in [("--omm", &omm, &omm_csv), ("--tle", &tle, &tle_csv)] {
+        let out = capsim(
+            dir.path(),
+            &[
+                "propagate",
+                input_flag,
+                p(input),
+                "--duration",
+                "90 min",
+                "--forces",
+                "j2",
+                "--csv",
+                p(csv),
+            ],
+        );
+        assert_ok(&out, input_flag);
+    }
+    let (a, b) = (read_csv(&omm_csv), read_csv(&tle_csv));
+    assert_eq!(a.len(), b.len());
+    let (ra, rb) = (a.last().unwrap(), b.last().unwrap());
+    let d = (0..3)
+        .map(|i| (ra.r_m[i] - rb.r_m[i]).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    assert!(d < 0.05, "OMM and TLE runs differ by {d} m");
+}

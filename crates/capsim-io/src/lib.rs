@@ -12,6 +12,7 @@ pub mod eop_file;
 pub mod error;
 pub mod event_spec;
 pub mod oem;
+pub mod omm_file;
 pub mod scenario;
 pub mod state_file;
 pub mod timefmt;

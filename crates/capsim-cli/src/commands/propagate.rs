@@ -11,15 +11,18 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
-#[command(group(clap::ArgGroup::new("initial").required(true).args(["tle", "state"])))]
+#[command(group(clap::ArgGroup::new("initial").required(true).args(["tle", "omm", "state"])))]
 pub struct Args {
     /// Two- or three-line element file; SGP4 gives the initial state (TEME → GCRF).
     #[arg(long, value_name = "FILE")]
     pub tle: Option<PathBuf>,
+    /// OMM in CelesTrak's JSON layout (one object or an array); SGP4 as for --tle.
+    #[arg(long, value_name = "FILE")]
+    pub omm: Option<PathBuf>,
     /// State file (TOML): epoch and a [cartesian] or [keplerian] table.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
-    /// Start epoch for a TLE (default: the TLE epoch), e.g. "2007-10-10T13:31:28 UTC".
+    /// Start epoch for a TLE or OMM (default: its epoch), e.g. "2007-10-10T13:31:28 UTC".
     #[arg(long, value_name = "EPOCH")]
     pub start: Option<String>,
     /// How long to propagate, a hifitime duration: "1 day", "90 min", "192 days".
@@ -77,17 +80,22 @@ pub fn run(a: &Args) -> CliResult<()> {
         ),
         None => None,
     };
-    let (initial, name, id) = match (&a.tle, &a.state) {
-        (Some(t), None) => setup::state_from_tle(t, start, &eop)?,
-        (None, Some(s)) => {
+    let (initial, name, id) = match (&a.tle, &a.omm, &a.state) {
+        (Some(t), None, None) => setup::state_from_tle(t, start, &eop)?,
+        (None, Some(o), None) => setup::state_from_omm(o, start, &eop)?,
+        (None, None, Some(s)) => {
             if start.is_some() {
                 return Err(input_msg(
-                    "--start applies to --tle only; a state file carries its own epoch",
+                    "--start applies to --tle and --omm only; a state file carries its own epoch",
                 ));
             }
             setup::state_from_file(s, &eop)?
         }
-        _ => return Err(input_msg("give exactly one of --tle FILE or --state FILE")),
+        _ => {
+            return Err(input_msg(
+                "give exactly one of --tle FILE, --omm FILE or --state FILE",
+            ))
+        }
     };
     let end = initial.epoch + duration;
     let propagator = setup::build_propagator(&forces, integrator, &eop, initial.epoch, end)?;
