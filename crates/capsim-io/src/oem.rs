@@ -26,6 +26,8 @@ pub fn write_oem(w: &mut dyn Write, meta: &OemMeta, states: &[OrbitState]) -> io
         ));
     };
     writeln!(w, "CCSDS_OEM_VERS = 3.0")?;
+    // CREATION_DATE is the first epoch, not the wall clock, so the same inputs give the same
+    // bytes (determinism is a project invariant); ORIGINATOR says which tool wrote it.
     writeln!(w, "CREATION_DATE = {}", iso_utc_micro(first.epoch))?;
     writeln!(w, "ORIGINATOR = {}", meta.originator)?;
     writeln!(w)?;

@@ -62,6 +62,17 @@ mod tests {
         );
     }
 
+    /// TT − TAI = 32.184 s exactly (IAU 1991) and TDB − TT stays within the ±1.7 ms annual
+    /// term (IERS Conventions 2010 §10.1); hifitime provides both scales.
+    #[test]
+    fn tt_tai_tdb_relations() {
+        let e = Epoch::from_gregorian_utc(2008, 4, 19, 5, 6, 3, 0);
+        let tt_minus_tai = e.to_tt_duration() - e.to_tai_duration();
+        assert!((tt_minus_tai.to_seconds() - 32.184).abs() < 1e-9);
+        let tdb_minus_tt = e.to_tdb_duration() - e.to_tt_duration();
+        assert!(tdb_minus_tt.to_seconds().abs() < 1.7e-3, "{tdb_minus_tt}");
+    }
+
     #[test]
     fn roundtrip() {
         let e = Epoch::from_gregorian_utc(2008, 4, 19, 5, 6, 3, 0);
