@@ -1,5 +1,9 @@
-//! The environment a vehicle flies through: gravity field (and, later, atmosphere, space
-//! weather, Sun and Moon).
+//! The environment a vehicle flies through: gravity field, atmosphere, space weather, Sun
+//! and Moon, solar radiation.
 
+pub mod atmosphere;
 pub mod gravity;
+pub mod solar_radiation;
+pub mod space_weather;
 pub mod sun;
+pub mod third_body;

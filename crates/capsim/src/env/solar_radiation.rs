@@ -1,0 +1,1 @@
+//! Solar radiation pressure (to be written)

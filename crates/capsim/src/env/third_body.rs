@@ -1,0 +1,1 @@
+//! Third-body (Sun, Moon) positions and accelerations (to be written)
