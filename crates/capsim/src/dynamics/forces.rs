@@ -48,6 +48,9 @@ pub trait ForceModel: Send + Sync + Debug {
     }
     /// Acceleration in GCRF, m/s².
     fn acceleration(&self, cx: &EvalContext) -> Result<Vec3<Gcrf>, ModelError>;
+    /// Called once at the start of every propagation: models that keep samples along the
+    /// trajectory (drag's density anchors) forget them here.
+    fn begin_propagation(&self) {}
 }
 
 /// Radius below which gravity refuses to evaluate: the spherical-harmonic series diverges

@@ -99,6 +99,9 @@ impl OrbitPropagator {
         if self.needs_earth_orientation() && self.earth.is_none() {
             return Err(PropagationError::NoEarthOrientation);
         }
+        for f in &self.forces {
+            f.begin_propagation();
+        }
         let mut dynamics = OrbitDynamics::new(&self.forces, self.earth.as_deref());
         // Without output sampling or events nobody reads the interpolant between step ends:
         // DOP853 can then skip its three dense-output stages (12 instead of 15 evaluations).

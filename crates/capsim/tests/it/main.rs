@@ -1,4 +1,6 @@
 //! capsim's integration tests: one binary, one module per theme (DESIGN.md §7).
 
 mod architecture;
+mod drag_validation;
 mod orbit_validation;
+mod support;
