@@ -157,8 +157,13 @@ impl DragForce {
             // Keep anchors ordered in time; only the neighbourhood of the current time is used.
             anchors.insert(pos, a);
             if anchors.len() > 64 {
-                // Forget anchors far from the current time (behind it, going forward).
-                anchors.drain(..pos.saturating_sub(32));
+                // Forget anchors far from the current time: behind it going forward, ahead of
+                // it going backward.
+                if pos >= 32 {
+                    anchors.drain(..pos - 32);
+                } else {
+                    anchors.truncate(pos + 32);
+                }
             }
         }
         Ok(interpolate(&anchors, tt_s, alt_m).exp())
