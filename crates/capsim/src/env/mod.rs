@@ -6,4 +6,5 @@ pub mod gravity;
 pub mod solar_radiation;
 pub mod space_weather;
 pub mod sun;
+pub mod tabulated;
 pub mod third_body;
