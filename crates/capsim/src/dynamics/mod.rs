@@ -13,6 +13,7 @@
 pub mod drag;
 pub mod events;
 pub mod forces;
+pub mod maneuvers;
 pub mod orbit;
 pub mod propagator;
 

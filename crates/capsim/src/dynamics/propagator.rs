@@ -91,6 +91,20 @@ impl OrbitPropagator {
         output_step: Option<Duration>,
         events: &mut [&mut dyn EventFunction<6>],
     ) -> Result<PropagationResult, PropagationError> {
+        self.propagate_on_grid(initial, end, output_step, initial.epoch, events)
+    }
+
+    /// As [`OrbitPropagator::propagate`], with output samples at `grid_origin + n·step`
+    /// (the initial state is always the first sample). Segments of one propagation cut by
+    /// manoeuvres share the grid of the whole.
+    pub fn propagate_on_grid(
+        &self,
+        initial: &OrbitState,
+        end: Epoch,
+        output_step: Option<Duration>,
+        grid_origin: Epoch,
+        events: &mut [&mut dyn EventFunction<6>],
+    ) -> Result<PropagationResult, PropagationError> {
         if let Some(step) = output_step {
             if step <= Duration::ZERO {
                 return Err(PropagationError::BadOutputStep(step));
@@ -116,28 +130,49 @@ impl OrbitPropagator {
         let step_s = output_step.map(|d| d.to_seconds());
 
         let mut samples = vec![*initial];
-        let mut next_index: u64 = 1;
-        let start_epoch = initial.epoch;
+        // Grid index of the first sample after the start (in the direction of propagation).
+        let step_d = output_step.unwrap_or_default();
+        let mut next_index: i64 = match step_s {
+            Some(step) => {
+                let k = (initial.epoch - grid_origin).to_seconds() / step;
+                let mut n = if forward {
+                    k.floor() as i64 + 1
+                } else {
+                    k.ceil() as i64 - 1
+                };
+                // Guard against rounding: the first sample must lie strictly past the start.
+                let past = |n: i64| {
+                    let e = grid_origin + step_d * n;
+                    if forward {
+                        e > initial.epoch
+                    } else {
+                        e < initial.epoch
+                    }
+                };
+                while !past(n) {
+                    n += if forward { 1 } else { -1 };
+                }
+                n
+            }
+            None => 0,
+        };
         let mut observer = |dense: &DenseStep<6>| {
-            let Some(step_s) = step_s else { return };
+            if step_s.is_none() {
+                return;
+            }
             let b = dense.t_end();
             loop {
-                let offset = step_s * next_index as f64;
-                let t = if forward { t0 + offset } else { t0 - offset };
+                // Epoch from the grid origin plus an exact multiple of the step keeps the grid
+                // free of floating-point drift in its time stamps.
+                let epoch = grid_origin + step_d * next_index;
+                let t = tt_seconds_j2000(epoch);
                 let inside = if forward { t <= b } else { t >= b };
                 if !inside || (forward && t > t1) || (!forward && t < t1) {
                     break;
                 }
                 let y = dense.eval(t);
-                // Epoch from the start epoch plus an exact multiple of the step keeps the grid
-                // free of floating-point drift in its time stamps.
-                let epoch = if forward {
-                    start_epoch + output_step.unwrap_or_default() * (next_index as i64)
-                } else {
-                    start_epoch - output_step.unwrap_or_default() * (next_index as i64)
-                };
                 samples.push(OrbitState::from_vector(epoch, &y));
-                next_index += 1;
+                next_index += if forward { 1 } else { -1 };
             }
         };
         let outcome = integrate(&mut dynamics, t0, &y0, t1, &config, events, &mut observer)

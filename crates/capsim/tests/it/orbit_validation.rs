@@ -447,3 +447,56 @@ fn eclipse_boundaries_and_fraction() {
         assert!((0.30..0.40).contains(&frac), "umbra fraction {frac}");
     }
 }
+
+/// A prograde impulsive reboost changes the semi-major axis as vis-viva says
+/// (a′ = 1 / (2/r − (v + Δv)²/μ)), is reported as an event, and the output grid of the
+/// whole propagation continues across the burn.
+#[test]
+fn impulsive_reboost_follows_vis_viva() {
+    use capsim::dynamics::maneuvers::ImpulsiveManeuver;
+    let mu = capsim::constants::GM_EARTH_M3_S2;
+    let s0 = iss_like(mu);
+    let prop = OrbitPropagator::new(
+        vec![ForceSpec::TwoBody.build().unwrap()],
+        IntegratorConfig::default(),
+        None,
+    );
+    let burn_epoch = s0.epoch + Duration::from_seconds(1234.5);
+    let burn = ImpulsiveManeuver {
+        epoch: burn_epoch,
+        dv_vnb_m_s: [1.0, 0.0, 0.0],
+    };
+    let step = Duration::from_seconds(60.0);
+    let res = prop
+        .propagate_with_maneuvers(
+            &s0,
+            s0.epoch + Duration::from_seconds(3.0 * 3600.0),
+            Some(step),
+            &mut [],
+            &[burn],
+        )
+        .unwrap();
+    let before = prop
+        .propagate(&s0, burn_epoch, None, &mut [])
+        .unwrap()
+        .final_state;
+    let (r, v) = (before.r.norm(), before.v.norm());
+    let a_expected = 1.0 / (2.0 / r - (v + 1.0).powi(2) / mu);
+    let fin = res.final_state;
+    let a_after = 1.0 / (2.0 / fin.r.norm() - fin.v.norm_squared() / mu);
+    assert!(
+        (a_after - a_expected).abs() < 1e-3,
+        "a after {a_after} vs {a_expected}"
+    );
+    assert!(res
+        .events
+        .iter()
+        .any(|e| e.name == "maneuver" && e.epoch == burn_epoch));
+    for w in res.samples.windows(2) {
+        let dt = (w[1].epoch - w[0].epoch).to_seconds();
+        assert!(dt > 0.0 && dt <= 60.0 + 1e-9, "sample spacing {dt}");
+        if w[1].epoch != fin.epoch && w[1].epoch != burn_epoch {
+            assert!(((w[1].epoch - s0.epoch).to_seconds() / 60.0).fract().abs() < 1e-9);
+        }
+    }
+}
