@@ -58,7 +58,7 @@ impl OrbitPropagator {
             .copied()
             .filter(|m| m.epoch > initial.epoch && m.epoch <= end)
             .collect();
-        burns.sort_by(|a, b| a.epoch.cmp(&b.epoch));
+        burns.sort_by_key(|b| b.epoch);
         if burns.is_empty() {
             return Ok(self.propagate(initial, end, output_step, events)?);
         }
