@@ -10,6 +10,7 @@
 //!
 //! The integrator's independent variable is TT seconds since J2000 (see [`crate::time`]).
 
+pub mod altitude_report;
 pub mod drag;
 pub mod events;
 pub mod forces;

@@ -1,0 +1,92 @@
+//! Daily altitude statistics of a propagated orbit and its decay rate — what a station's
+//! operators track between reboosts.
+//!
+//! Per UTC day: the mean height above the WGS-84 ellipsoid over the samples, and the daily mean
+//! of the osculating semi-major axis and of the perigee and apogee altitudes above a sphere of
+//! the WGS-84 equatorial radius (the convention of published ISS "perigee × apogee" figures,
+//! which are heights above a spherical Earth). The decay rate is the least-squares slope of the
+//! daily mean semi-major axis over days without a manoeuvre.
+
+use crate::constants::{GM_EARTH_M3_S2, WGS84_A_M};
+use crate::frames::earth_orientation::EarthOrientationCache;
+use crate::frames::geodetic::itrf_to_geodetic;
+use crate::state::cartesian::OrbitState;
+use crate::time::{tt_seconds_j2000, Duration, Epoch};
+
+/// One UTC day of a trajectory.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DailyAltitude {
+    /// 00:00 UTC of the day.
+    pub day_start: Epoch,
+    pub samples: usize,
+    pub mean_height_m: f64,
+    pub mean_sma_m: f64,
+    pub mean_perigee_alt_m: f64,
+    pub mean_apogee_alt_m: f64,
+}
+
+/// Daily statistics of `samples` (assumed evenly spaced; days with fewer than `min_samples`
+/// samples are dropped as incomplete).
+pub fn daily_altitudes(
+    samples: &[OrbitState],
+    earth: &EarthOrientationCache,
+    min_samples: usize,
+) -> Vec<DailyAltitude> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < samples.len() {
+        let (y, m, d, ..) = samples[i].epoch.to_gregorian_utc();
+        let day_start = Epoch::from_gregorian_utc(y, m, d, 0, 0, 0, 0);
+        let day_end = day_start + Duration::from_days(1.0);
+        let mut n = 0usize;
+        let (mut h, mut a, mut hp, mut ha) = (0.0, 0.0, 0.0, 0.0);
+        while i < samples.len() && samples[i].epoch < day_end {
+            let s = &samples[i];
+            if let Ok(rot) = earth.gcrf_to_itrf(tt_seconds_j2000(s.epoch)) {
+                let r = s.r.norm();
+                let sma = 1.0 / (2.0 / r - s.v.norm_squared() / GM_EARTH_M3_S2);
+                let e = (s.v.cross(&s.angular_momentum()) / GM_EARTH_M3_S2 - s.r / r).norm();
+                h += itrf_to_geodetic(&rot.apply(&s.r)).alt_m;
+                a += sma;
+                hp += sma * (1.0 - e) - WGS84_A_M;
+                ha += sma * (1.0 + e) - WGS84_A_M;
+                n += 1;
+            }
+            i += 1;
+        }
+        if n >= min_samples.max(1) {
+            let k = n as f64;
+            out.push(DailyAltitude {
+                day_start,
+                samples: n,
+                mean_height_m: h / k,
+                mean_sma_m: a / k,
+                mean_perigee_alt_m: hp / k,
+                mean_apogee_alt_m: ha / k,
+            });
+        }
+    }
+    out
+}
+
+/// Least-squares slope of the daily mean semi-major axis, m/day, over days that contain none
+/// of `maneuver_epochs` (a burn day mixes two orbits). `None` with fewer than two such days.
+pub fn decay_rate_m_per_day(days: &[DailyAltitude], maneuver_epochs: &[Epoch]) -> Option<f64> {
+    let pts: Vec<(f64, f64)> = days
+        .iter()
+        .filter(|d| {
+            let end = d.day_start + Duration::from_days(1.0);
+            !maneuver_epochs.iter().any(|e| *e >= d.day_start && *e < end)
+        })
+        .map(|d| ((d.day_start - days[0].day_start).to_seconds() / 86_400.0, d.mean_sma_m))
+        .collect();
+    if pts.len() < 2 {
+        return None;
+    }
+    let n = pts.len() as f64;
+    let tm = pts.iter().map(|p| p.0).sum::<f64>() / n;
+    let am = pts.iter().map(|p| p.1).sum::<f64>() / n;
+    let num: f64 = pts.iter().map(|p| (p.0 - tm) * (p.1 - am)).sum();
+    let den: f64 = pts.iter().map(|p| (p.0 - tm).powi(2)).sum();
+    (den > 0.0).then(|| num / den)
+}
