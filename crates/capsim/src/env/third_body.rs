@@ -85,22 +85,24 @@ impl Phasor {
             s: self.s * o.c + self.c * o.s,
         }
     }
-    /// `e^{ikθ}` for `k` in −4..=4 from the table `[e^{i0}, e^{iθ}, …, e^{i4θ}]`.
+    /// `[e^{−i4θ}, …, e^{i0}, …, e^{i4θ}]`: index `k + 4` holds `e^{ikθ}`.
     #[inline]
-    fn pow(table: &[Self; 5], k: i8) -> Self {
-        let p = table[usize::from(k.unsigned_abs())];
-        if k < 0 {
-            Self { c: p.c, s: -p.s }
-        } else {
-            p
-        }
-    }
-    /// `[e^{i0}, e^{iθ}, e^{i2θ}, e^{i3θ}, e^{i4θ}]`.
-    #[inline]
-    fn powers(self) -> [Self; 5] {
+    fn multiples(self) -> [Self; 9] {
         let p2 = self.mul(self);
         let p3 = p2.mul(self);
-        [Self::ONE, self, p2, p3, p3.mul(self)]
+        let p4 = p3.mul(self);
+        let conj = |p: Self| Self { c: p.c, s: -p.s };
+        [
+            conj(p4),
+            conj(p3),
+            conj(p2),
+            conj(self),
+            Self::ONE,
+            self,
+            p2,
+            p3,
+            p4,
+        ]
     }
 }
 
@@ -152,15 +154,17 @@ fn meeus_moon(t: f64) -> (f64, f64, f64) {
     let e = 1.0 - 0.002_516 * t - 0.000_007_4 * t2;
     let e_pow = [1.0, e, e * e];
 
-    let pd = Phasor::from_deg(d).powers();
-    let pm = Phasor::from_deg(m).powers();
-    let pmp = Phasor::from_deg(mp).powers();
-    let pf = Phasor::from_deg(f).powers();
+    let pd = Phasor::from_deg(d).multiples();
+    let pm = Phasor::from_deg(m).multiples();
+    let pmp = Phasor::from_deg(mp).multiples();
+    let pf = Phasor::from_deg(f).multiples();
+    // Multipliers are within −4..=4 (checked by the test `term_multipliers_in_range`).
+    let at = |p: &[Phasor; 9], k: i8| p[(k + 4) as usize];
     let phase = |k: &MoonTerm| {
-        Phasor::pow(&pd, k.d)
-            .mul(Phasor::pow(&pm, k.m))
-            .mul(Phasor::pow(&pmp, k.mp))
-            .mul(Phasor::pow(&pf, k.f))
+        at(&pd, k.d)
+            .mul(at(&pm, k.m))
+            .mul(at(&pmp, k.mp))
+            .mul(at(&pf, k.f))
     };
 
     let (mut sum_l, mut sum_r, mut sum_b) = (0.0, 0.0, 0.0);
@@ -174,15 +178,19 @@ fn meeus_moon(t: f64) -> (f64, f64, f64) {
         let p = phase(k);
         sum_b += e_pow[usize::from(k.m.unsigned_abs())] * k.sin_coef * p.s;
     }
-    let sind = |x: f64| x.rem_euclid(360.0).to_radians().sin();
-    // Additive terms (Venus: A1; Jupiter: A2; flattening of the Earth: L′ − F, A3).
-    sum_l += 3958.0 * sind(a1) + 1962.0 * sind(lp - f) + 318.0 * sind(a2);
-    sum_b += -2235.0 * sind(lp)
-        + 382.0 * sind(a3)
-        + 175.0 * sind(a1 - f)
-        + 175.0 * sind(a1 + f)
-        + 127.0 * sind(lp - mp)
-        - 115.0 * sind(lp + mp);
+    // Additive terms (Venus: A1; Jupiter: A2; flattening of the Earth: L′ − F, A3), with the
+    // sines of sums and differences formed from phasors as above.
+    let plp = Phasor::from_deg(lp);
+    let pa1 = Phasor::from_deg(a1);
+    let conj = |p: Phasor| Phasor { c: p.c, s: -p.s };
+    let (pf1, pmp1) = (pf[5], pmp[5]);
+    sum_l += 3958.0 * pa1.s + 1962.0 * plp.mul(conj(pf1)).s + 318.0 * Phasor::from_deg(a2).s;
+    sum_b += -2235.0 * plp.s
+        + 382.0 * Phasor::from_deg(a3).s
+        + 175.0 * pa1.mul(conj(pf1)).s
+        + 175.0 * pa1.mul(pf1).s
+        + 127.0 * plp.mul(conj(pmp1)).s
+        - 115.0 * plp.mul(pmp1).s;
     (
         (lp + sum_l * 1e-6).rem_euclid(360.0),
         sum_b * 1e-6,
@@ -351,6 +359,16 @@ mod tests {
     fn naive(r: &Vec3<Gcrf>, s: &Vec3<Gcrf>, gm: f64) -> Vec3<Gcrf> {
         let d = *s - *r;
         d * (gm / d.norm().powi(3)) - *s * (gm / s.norm().powi(3))
+    }
+
+    #[test]
+    fn term_multipliers_in_range() {
+        for k in LON_DIST.iter().chain(LAT.iter()) {
+            for m in [k.d, k.m, k.mp, k.f] {
+                assert!((-4..=4).contains(&m));
+            }
+            assert!(k.m.abs() <= 2);
+        }
     }
 
     /// Meeus, Astronomical Algorithms 2nd ed., Example 47.a: 1992 April 12, 0h TD

@@ -55,7 +55,9 @@ pub struct AtmosphereSample {
 /// Why an atmosphere model could not answer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AtmosphereError {
-    #[error("{model}: altitude {alt_m:.1} m is outside the model's range [{min_m:.0}, {max_m:.0}] m")]
+    #[error(
+        "{model}: altitude {alt_m:.1} m is outside the model's range [{min_m:.0}, {max_m:.0}] m"
+    )]
     OutOfRange {
         model: &'static str,
         alt_m: f64,
@@ -65,7 +67,10 @@ pub enum AtmosphereError {
     #[error("{model}: needs space weather (F10.7, Ap) for this query but none was given")]
     NoSpaceWeather { model: &'static str },
     #[error("{model}: {message}")]
-    Invalid { model: &'static str, message: String },
+    Invalid {
+        model: &'static str,
+        message: String,
+    },
 }
 
 /// An atmosphere model.
