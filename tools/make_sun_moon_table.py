@@ -13,7 +13,7 @@ Time scale: DE421's argument is T_eph (≈ TDB). The table is indexed by TT; eac
 converted to TDB with the usual periodic approximation (USNO Circular 179, eq. 2.6; Explanatory
 Supplement 3rd ed. §3.7):
     TDB − TT = 0.001657 s · sin g + 0.000014 s · sin 2g,  g = 357.53° + 0.98560028° · (JD_TT − 2451545)
-which is good to ~10 µs — far below what matters here (the Moon moves ~1 m/ms).
+which is good to ~30 µs — far below what matters here (the Moon moves ~1 m/ms).
 
 Usage:  python3 tools/make_sun_moon_table.py [output.csv]
 """

@@ -33,19 +33,23 @@
 //! `f(q) = q(3 + 3q + q²)/(1 + (1 + q)^{3/2})` (= (1 + q)^{3/2} − 1 without cancellation),
 //! `a = −GM/|d|³ · (r + f(q)·s)`.
 //!
-//! GM values: [`GM_SUN_M3_S2`], [`GM_MOON_M3_S2`] (DE421, TDB-compatible; IERS Conventions 2010
-//! Table 3.1 lists the same DE421 values).
+//! GM values: [`GM_SUN_M3_S2`], [`GM_MOON_M3_S2`] (JPL DE421, TDB-compatible; Folkner,
+//! Williams & Boggs, IPN Progress Report 42-178, 2009).
 
 use crate::env::sun::ecliptic_of_date_to_gcrf;
 use crate::frames::{Gcrf, Vec3};
 
-/// Heliocentric gravitational constant, m³/s², TDB-compatible, from JPL DE421 (Folkner et al.,
-/// IPN PR 42-178, 2009; also IERS Conventions 2010 Table 3.1: 1.32712440041e20).
+/// Heliocentric gravitational constant, m³/s², TDB-compatible, of JPL DE421 (Folkner et al.,
+/// IPN PR 42-178, 2009; header constant GMS = 2.959122082855911e-4 AU³/day² gives
+/// 1.32712440041e20; the IERS Conventions 2010 Table 1.1 value 1.32712442099e20 is
+/// TCB-compatible).
 pub const GM_SUN_M3_S2: f64 = 1.327_124_400_41e20;
 
-/// Lunar gravitational constant, m³/s², from JPL DE421 (4902.800066 km³/s²; IERS Conventions
-/// 2010 Table 3.1 via the Moon/Earth mass ratio 0.0123000371).
-pub const GM_MOON_M3_S2: f64 = 4.902_800_066e12;
+/// Lunar gravitational constant, m³/s², of JPL DE421: GM(Earth+Moon)/(1 + EMRAT) from the
+/// kernel's header constants (GMB = 8.997011408268049e-10 AU³/day², EMRAT = 81.3005690699153,
+/// AU = 149597870.6996262 km), 4902.800076 km³/s², consistent with the DE421 reference table.
+/// (DE430 gives 4902.800066 km³/s²; the difference, 2e-9 relative, is immaterial.)
+pub const GM_MOON_M3_S2: f64 = 4.902_800_076e12;
 
 /// Moon position relative to the Earth's centre in GCRF (m), at `tt_s` TT seconds since J2000.
 ///
