@@ -693,6 +693,36 @@ mod tests {
         assert!(format!("{}", e.expect_err("error")).contains("-3 sfu"));
     }
 
+    /// No state carried between calls (the C reference keeps file-scope statics): the 17
+    /// cases evaluated forwards, backwards and from several threads give identical bits.
+    #[test]
+    fn no_hidden_state_between_calls() {
+        let Some(cases) = load_cases() else { return };
+        let model = Nrlmsise00::new();
+        let forward: Vec<MsisOutputs> = cases
+            .iter()
+            .map(|c| model.evaluate_inputs(&c.inputs))
+            .collect();
+        for (k, c) in cases.iter().enumerate().rev() {
+            assert_eq!(
+                model.evaluate_inputs(&c.inputs),
+                forward[k],
+                "case {}",
+                c.id
+            );
+        }
+        std::thread::scope(|s| {
+            for t in 0..3 {
+                let (model, cases, forward) = (&model, &cases, &forward);
+                s.spawn(move || {
+                    for (k, c) in cases.iter().enumerate().skip(t) {
+                        assert_eq!(model.evaluate_inputs(&c.inputs), forward[k]);
+                    }
+                });
+            }
+        });
+    }
+
     #[test]
     fn send_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
