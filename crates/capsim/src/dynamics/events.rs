@@ -5,7 +5,7 @@
 //! its dense output (see [`crate::propagate`]). The inertial detectors (apsides, node
 //! crossings) live in [`crate::propagate::detectors`] and are re-exported here.
 
-use crate::env::sun::{shadow_functions, sun_position_gcrf};
+use crate::env::sun::{shadow_functions, sun_position_gcrf_low_precision};
 use crate::frames::earth_orientation::EarthOrientationCache;
 use crate::frames::geodetic::{geodetic_to_itrf, itrf_to_geodetic, Geodetic};
 use crate::frames::{Gcrf, Itrf, Vec3};
@@ -83,7 +83,9 @@ pub enum ShadowBoundary {
 }
 
 /// Entry into / exit from the Earth's shadow, conical model (Montenbruck & Gill §3.4.2) with
-/// the analytic Sun of [`crate::env::sun`]. g < 0 inside: decreasing = entry, increasing = exit.
+/// the low-precision analytic Sun of [`crate::env::sun`] (35 ns a call; its ~2′ error moves a
+/// LEO shadow boundary by well under a second). g < 0 inside: decreasing = entry, increasing
+/// = exit.
 #[derive(Debug, Clone)]
 pub struct Eclipse {
     boundary: ShadowBoundary,
@@ -109,7 +111,7 @@ impl EventFunction<6> for Eclipse {
         self.name
     }
     fn g(&mut self, t: f64, y: &SVector<f64, 6>) -> f64 {
-        let (gp, gu) = shadow_functions(&position(y), &sun_position_gcrf(t), self.earth_radius_m);
+        let (gp, gu) = shadow_functions(&position(y), &sun_position_gcrf_low_precision(t), self.earth_radius_m);
         match self.boundary {
             ShadowBoundary::Penumbra => gp,
             ShadowBoundary::Umbra => gu,

@@ -5,9 +5,7 @@
 //! [`ForceModel::needs_earth_rotation`] and receive the GCRF→ITRF rotation in the context, so
 //! it is computed once per evaluation however many models use it.
 
-use crate::env::gravity::{
-    GravityError, GravityField, PointMass, SphericalHarmonicGravity, ZonalGravity,
-};
+use crate::env::gravity::GravityField;
 use crate::frames::{Gcrf, Itrf, Rotation, Vec3};
 use std::fmt::Debug;
 use std::sync::Arc;
@@ -103,124 +101,5 @@ impl ForceModel for GravityForce {
         let r_itrf = rot.apply(&cx.r);
         let a_itrf: Vec3<Itrf> = Vec3::from_raw(self.field.acceleration_raw(r_itrf.raw()));
         Ok(rot.inverse().apply(&a_itrf))
-    }
-}
-
-/// A force model as named on the command line or in a scenario, before it is built.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ForceSpec {
-    /// Point-mass Earth (μ of WGS-84).
-    TwoBody,
-    /// Zonal harmonics J2..=Jn of EGM2008, 2 ≤ n ≤ 6, about the Earth's rotation axis.
-    Zonal { max_degree: usize },
-    /// Full EGM2008 field to the given degree and order.
-    Gravity { degree: usize, order: usize },
-}
-
-impl ForceSpec {
-    /// Parses one item of `--forces`: `two-body`, `j2`, `zonal:N` (J2..JN), `gravity:NxM`.
-    pub fn parse(item: &str) -> Result<Self, String> {
-        let item = item.trim();
-        let lower = item.to_ascii_lowercase();
-        match lower.as_str() {
-            "two-body" | "twobody" | "point-mass" => return Ok(Self::TwoBody),
-            "j2" => return Ok(Self::Zonal { max_degree: 2 }),
-            _ => {}
-        }
-        if let Some(n) = lower.strip_prefix("zonal:") {
-            let n: usize = n
-                .parse()
-                .map_err(|_| format!("'{item}': expected zonal:N with N an integer in 2..=6"))?;
-            if !(2..=6).contains(&n) {
-                return Err(format!(
-                    "'{item}': zonal degree {n} must be in 2..=6 (use gravity:NxM above that)"
-                ));
-            }
-            return Ok(Self::Zonal { max_degree: n });
-        }
-        if let Some(nm) = lower.strip_prefix("gravity:") {
-            let (n, m) = nm
-                .split_once('x')
-                .ok_or_else(|| format!("'{item}': expected gravity:NxM, e.g. gravity:20x20"))?;
-            let degree: usize = n
-                .parse()
-                .map_err(|_| format!("'{item}': degree '{n}' is not an integer"))?;
-            let order: usize = m
-                .parse()
-                .map_err(|_| format!("'{item}': order '{m}' is not an integer"))?;
-            if order > degree {
-                return Err(format!("'{item}': order {order} exceeds degree {degree}"));
-            }
-            if degree < 2 {
-                return Err(format!(
-                    "'{item}': degree {degree} must be at least 2 (use two-body)"
-                ));
-            }
-            return Ok(Self::Gravity { degree, order });
-        }
-        Err(format!(
-            "unknown force model '{item}': expected two-body, j2, zonal:N or gravity:NxM"
-        ))
-    }
-
-    /// Parses a comma-separated `--forces` list; gravity terms must not be given twice.
-    pub fn parse_list(list: &str) -> Result<Vec<Self>, String> {
-        let specs = list
-            .split(',')
-            .filter(|s| !s.trim().is_empty())
-            .map(Self::parse)
-            .collect::<Result<Vec<_>, _>>()?;
-        if specs.is_empty() {
-            return Err("no force model given: expected e.g. --forces j2".into());
-        }
-        if specs.len() > 1 {
-            return Err(format!(
-                "'{list}': give exactly one central-body gravity model (two-body, j2, zonal:N or gravity:NxM)"
-            ));
-        }
-        Ok(specs)
-    }
-
-    /// Builds the model with the shipped EGM2008 coefficients.
-    pub fn build(&self) -> Result<Box<dyn ForceModel>, GravityError> {
-        let field: Arc<dyn GravityField> = match *self {
-            Self::TwoBody => Arc::new(PointMass::earth()),
-            Self::Zonal { max_degree } => Arc::new(ZonalGravity::egm2008(max_degree)?),
-            Self::Gravity { degree, order } => {
-                Arc::new(SphericalHarmonicGravity::egm2008(degree, order)?)
-            }
-        };
-        Ok(Box::new(GravityForce::new(field)))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_force_lists() {
-        assert_eq!(
-            ForceSpec::parse_list("j2").unwrap(),
-            vec![ForceSpec::Zonal { max_degree: 2 }]
-        );
-        assert_eq!(
-            ForceSpec::parse_list("gravity:20x20").unwrap(),
-            vec![ForceSpec::Gravity {
-                degree: 20,
-                order: 20
-            }]
-        );
-        assert_eq!(
-            ForceSpec::parse_list("two-body").unwrap(),
-            vec![ForceSpec::TwoBody]
-        );
-        assert!(ForceSpec::parse_list("gravity:20x30")
-            .unwrap_err()
-            .contains("exceeds"));
-        assert!(ForceSpec::parse_list("warp")
-            .unwrap_err()
-            .contains("unknown force model"));
-        assert!(ForceSpec::parse_list("j2,two-body").is_err());
     }
 }

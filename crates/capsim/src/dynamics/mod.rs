@@ -13,11 +13,14 @@
 pub mod altitude_report;
 pub mod drag;
 pub mod events;
+pub mod force_spec;
 pub mod forces;
 pub mod maneuvers;
 pub mod orbit;
 pub mod propagator;
+pub mod third_body;
 
-pub use forces::{EvalContext, ForceModel, ForceSpec, GravityForce, ModelError};
+pub use force_spec::{AtmosphereKind, BuildContext, BuildError, ForceSpec};
+pub use forces::{EvalContext, ForceModel, GravityForce, ModelError};
 pub use orbit::OrbitDynamics;
 pub use propagator::{OrbitEvent, OrbitPropagator, PropagationError, PropagationResult};
