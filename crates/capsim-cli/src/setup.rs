@@ -3,8 +3,9 @@
 
 use crate::failure::{input, input_msg, CliResult};
 use anyhow::Context;
+use capsim::dynamics::drag::{DensitySampling, SpaceWeatherProvider};
 use capsim::dynamics::events::{AltitudeCrossing, Eclipse, ShadowBoundary, StationVisibility};
-use capsim::dynamics::{ForceSpec, OrbitPropagator};
+use capsim::dynamics::{BuildContext, ForceSpec, OrbitPropagator};
 use capsim::frames::earth_orientation::EarthOrientationCache;
 use capsim::frames::eop::EopTable;
 use capsim::frames::geodetic::Geodetic;
@@ -12,6 +13,7 @@ use capsim::propagate::detectors::{Apsis, ApsisKind, NodeCrossing, NodeKind};
 use capsim::propagate::{EventFunction, IntegratorConfig, Method};
 use capsim::state::cartesian::OrbitState;
 use capsim::time::{Duration, Epoch};
+use capsim::vehicle::BallisticProperties;
 use capsim_io::event_spec::{EventItem, StationSpec};
 use capsim_io::state_file::{StateSpec, StateSpecKind};
 use std::path::Path;
@@ -96,25 +98,54 @@ pub fn integrator_config(
     Ok(cfg)
 }
 
+/// Vehicle and environment settings the non-gravity force models need.
+#[derive(Clone, Debug)]
+pub struct ForceEnvironment {
+    pub vehicle: Option<BallisticProperties>,
+    pub space_weather: Option<Arc<dyn SpaceWeatherProvider>>,
+    pub density_sampling: DensitySampling,
+}
+
+/// Default spacing of NRLMSISE-00/US76 density anchors along a propagation (see
+/// `capsim::dynamics::drag`); the error it causes is measured in docs/performance.md.
+pub const DEFAULT_DENSITY_SPACING_S: f64 = 60.0;
+
 /// Builds the propagator, with an EOP cache spanning `[start, end]` when the forces need it.
 pub fn build_propagator(
     forces: &[ForceSpec],
+    env: &ForceEnvironment,
     integrator: IntegratorConfig,
     eop: &EopTable,
     start: Epoch,
     end: Epoch,
 ) -> CliResult<OrbitPropagator> {
+    if let Some(f) = forces.iter().find(|f| f.needs_vehicle()) {
+        if env.vehicle.is_none() {
+            return Err(input_msg(format!(
+                "forces: {f:?} needs the vehicle: give --mass-kg and --area-m2 (and optionally --cd, --cr, --srp-area-m2)"
+            )));
+        }
+    }
+    let cx = BuildContext {
+        vehicle: env.vehicle.unwrap_or(BallisticProperties {
+            mass_kg: 1.0,
+            drag_area_m2: 0.0,
+            cd: 0.0,
+            srp_area_m2: 0.0,
+            cr: 0.0,
+        }),
+        space_weather: env.space_weather.clone(),
+        span_tt_s: (
+            capsim::time::tt_seconds_j2000(start),
+            capsim::time::tt_seconds_j2000(end),
+        ),
+        density_sampling: env.density_sampling,
+    };
     let models = forces
         .iter()
         .map(|f| {
-            f.build().map_err(|e| {
-                let name = match *f {
-                    ForceSpec::TwoBody => "two-body".to_string(),
-                    ForceSpec::Zonal { max_degree } => format!("zonal:{max_degree}"),
-                    ForceSpec::Gravity { degree, order } => format!("gravity:{degree}x{order}"),
-                };
-                input(anyhow::Error::new(e).context(format!("forces '{name}'")))
-            })
+            f.build_with(&cx)
+                .map_err(|e| input(anyhow::Error::new(e).context(format!("forces: {f:?}"))))
         })
         .collect::<CliResult<Vec<_>>>()?;
     let (lo, hi) = if start <= end {
@@ -366,4 +397,31 @@ pub fn oem_comments(p: &OrbitPropagator) -> Vec<String> {
             p.integrator.method, p.integrator.rel_tol, p.integrator.abs_tol
         ),
     ]
+}
+
+/// Daily altitude statistics of a result and the decay rate of the semi-major axis (m/day,
+/// over days without a manoeuvre); empty when the propagator has no Earth orientation.
+pub fn daily_report(
+    result: &capsim::dynamics::PropagationResult,
+    propagator: &OrbitPropagator,
+    step: Duration,
+) -> (
+    Vec<capsim::dynamics::altitude_report::DailyAltitude>,
+    Option<f64>,
+) {
+    use capsim::dynamics::altitude_report::{daily_altitudes, decay_rate_m_per_day};
+    let Some(earth) = &propagator.earth else {
+        return (Vec::new(), None);
+    };
+    // A day counts when at least 90 % of its samples are there.
+    let per_day = (86_400.0 / step.to_seconds()).floor() as usize;
+    let days = daily_altitudes(&result.samples, earth, per_day * 9 / 10);
+    let burns: Vec<Epoch> = result
+        .events
+        .iter()
+        .filter(|e| e.name == "maneuver")
+        .map(|e| e.epoch)
+        .collect();
+    let rate = decay_rate_m_per_day(&days, &burns);
+    (days, rate)
 }

@@ -710,10 +710,14 @@ fn run_every_scenario() {
                 );
             }
         }
-        // Nothing but the promised files (no stray temporaries).
+        // Nothing but the promised files (no stray temporaries). Orbits of two days or more
+        // also get a daily altitude table, `<id>-daily.csv`.
         let mut names: Vec<String> = std::fs::read_dir(&out_dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| {
+                !(n.ends_with("-daily.csv") && ids.iter().any(|id| *n == format!("{id}-daily.csv")))
+            })
             .collect();
         names.sort();
         let mut want: Vec<String> = ids

@@ -26,3 +26,27 @@ pub fn write_trajectory_csv(w: &mut dyn Write, states: &[OrbitState]) -> io::Res
     }
     Ok(())
 }
+
+/// Daily altitude statistics: heights in km (m resolution).
+pub fn write_daily_altitudes_csv(
+    w: &mut dyn Write,
+    days: &[capsim::dynamics::altitude_report::DailyAltitude],
+) -> io::Result<()> {
+    writeln!(
+        w,
+        "date_utc,samples,mean_height_km,mean_sma_km,mean_perigee_alt_km,mean_apogee_alt_km"
+    )?;
+    for d in days {
+        let (y, m, day, ..) = d.day_start.to_gregorian_utc();
+        writeln!(
+            w,
+            "{y:04}-{m:02}-{day:02},{},{:.3},{:.3},{:.3},{:.3}",
+            d.samples,
+            d.mean_height_m / 1e3,
+            d.mean_sma_m / 1e3,
+            d.mean_perigee_alt_m / 1e3,
+            d.mean_apogee_alt_m / 1e3
+        )?;
+    }
+    Ok(())
+}

@@ -108,6 +108,57 @@ struct RawOrbit {
     events: Vec<Spanned<String>>,
     #[serde(default)]
     stations: Vec<Spanned<String>>,
+    vehicle: Option<Spanned<RawVehicle>>,
+    space_weather: Option<Spanned<String>>,
+    density_step_s: Option<Spanned<f64>>,
+    #[serde(default)]
+    maneuver: Vec<Spanned<RawManeuver>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVehicle {
+    mass_kg: f64,
+    drag_area_m2: f64,
+    #[serde(default = "default_cd")]
+    cd: f64,
+    srp_area_m2: Option<f64>,
+    #[serde(default = "default_cr")]
+    cr: f64,
+}
+
+fn default_cd() -> f64 {
+    2.2
+}
+
+fn default_cr() -> f64 {
+    1.3
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManeuver {
+    epoch: Spanned<String>,
+    dv_m_s: Option<f64>,
+    dv_vnb_m_s: Option<[f64; 3]>,
+    note: Option<String>,
+}
+
+/// Where an orbit's space weather comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SpaceWeatherSpec {
+    /// The table shipped with capsim.
+    Shipped,
+    /// A CelesTrak CSV file (path resolved against the scenario's folder).
+    File(PathBuf),
+}
+
+/// A planned impulsive manoeuvre (a reboost).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManeuverSpec {
+    pub epoch: Epoch,
+    pub dv_vnb_m_s: [f64; 3],
+    pub note: String,
 }
 
 /// Where an orbit's initial state comes from.
@@ -149,6 +200,11 @@ pub struct OrbitJobSpec {
     pub output_step: Duration,
     pub events: Vec<String>,
     pub stations: Vec<String>,
+    pub vehicle: Option<capsim::vehicle::BallisticProperties>,
+    pub space_weather: SpaceWeatherSpec,
+    /// None: the CLI's default anchor spacing; Some(0) = exact.
+    pub density_step_s: Option<f64>,
+    pub maneuvers: Vec<ManeuverSpec>,
 }
 
 /// A validated scenario.
@@ -403,6 +459,103 @@ impl ScenarioSpec {
                     }
                 }
             }
+            let vehicle = o.vehicle.as_ref().and_then(|v| {
+                let raw = v.get_ref();
+                let props = capsim::vehicle::BallisticProperties {
+                    mass_kg: raw.mass_kg,
+                    drag_area_m2: raw.drag_area_m2,
+                    cd: raw.cd,
+                    srp_area_m2: raw.srp_area_m2.unwrap_or(raw.drag_area_m2),
+                    cr: raw.cr,
+                };
+                match props.validate() {
+                    Ok(()) => Some(props),
+                    Err(e) => {
+                        errors.push(at(v.span(), key("vehicle"), e.to_string()));
+                        None
+                    }
+                }
+            });
+            if let Some(f) = forces
+                .as_ref()
+                .and_then(|f| f.iter().find(|f| f.needs_vehicle()))
+            {
+                if o.vehicle.is_none() {
+                    errors.push(at(
+                        o.forces.span(),
+                        key("forces"),
+                        format!(
+                            "{f:?} needs an [orbit.vehicle] table (mass_kg, drag_area_m2, cd, cr)"
+                        ),
+                    ));
+                }
+            }
+            let space_weather = match &o.space_weather {
+                None => SpaceWeatherSpec::Shipped,
+                Some(sw) if sw.get_ref() == "shipped" => SpaceWeatherSpec::Shipped,
+                Some(sw) => {
+                    let p = path.parent().unwrap_or(Path::new(".")).join(sw.get_ref());
+                    if !p.exists() {
+                        errors.push(at(
+                            sw.span(),
+                            key("space_weather"),
+                            format!("file {} does not exist (or use \"shipped\")", p.display()),
+                        ));
+                    }
+                    SpaceWeatherSpec::File(p)
+                }
+            };
+            let density_step_s = match &o.density_step_s {
+                None => None,
+                Some(d) if (0.0..=600.0).contains(d.get_ref()) => Some(*d.get_ref()),
+                Some(d) => {
+                    errors.push(at(
+                        d.span(),
+                        key("density_step_s"),
+                        format!(
+                            "{} must be in [0, 600] s (0 = evaluate the atmosphere at every step)",
+                            d.get_ref()
+                        ),
+                    ));
+                    None
+                }
+            };
+            let mut maneuvers = Vec::new();
+            for (j, m) in o.maneuver.iter().enumerate() {
+                let raw = m.get_ref();
+                let Some(epoch) =
+                    epoch_of(&raw.epoch, &format!("maneuver[{j}].epoch"), &mut errors)
+                else {
+                    continue;
+                };
+                let dv = match (raw.dv_m_s, raw.dv_vnb_m_s) {
+                    (Some(v), None) => [v, 0.0, 0.0],
+                    (None, Some(v)) => v,
+                    _ => {
+                        errors.push(at(
+                            m.span(),
+                            key(&format!("maneuver[{j}]")),
+                            "give dv_m_s (along velocity) or dv_vnb_m_s, one of them".into(),
+                        ));
+                        continue;
+                    }
+                };
+                if dv.iter().any(|x| !x.is_finite())
+                    || dv.iter().map(|x| x * x).sum::<f64>().sqrt() > 1_000.0
+                {
+                    errors.push(at(
+                        m.span(),
+                        key(&format!("maneuver[{j}]")),
+                        "Δv must be finite and below 1 km/s".into(),
+                    ));
+                    continue;
+                }
+                maneuvers.push(ManeuverSpec {
+                    epoch,
+                    dv_vnb_m_s: dv,
+                    note: raw.note.clone().unwrap_or_default(),
+                });
+            }
             if let (Some(initial), Some(end), Some(forces), Some(output_step)) =
                 (initial, end, forces, output_step)
             {
@@ -423,6 +576,10 @@ impl ScenarioSpec {
                     output_step,
                     events: o.events.into_iter().map(|s| s.into_inner()).collect(),
                     stations: o.stations.into_iter().map(|s| s.into_inner()).collect(),
+                    vehicle,
+                    space_weather,
+                    density_step_s,
+                    maneuvers,
                 });
             }
         }

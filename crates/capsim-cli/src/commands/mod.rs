@@ -1,4 +1,5 @@
 //! One module per subcommand.
 
+pub mod force_args;
 pub mod propagate;
 pub mod run;

@@ -28,7 +28,8 @@ pub struct Args {
     /// How long to propagate, a hifitime duration: "1 day", "90 min", "192 days".
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub duration: String,
-    /// Force models: two-body | j2 | zonal:N (J2..JN, N ≤ 6) | gravity:NxM (EGM2008, N ≤ 90).
+    /// Force models, comma-separated: one of two-body | j2 | zonal:N (N ≤ 6) | gravity:NxM
+    /// (EGM2008, N ≤ 90), plus any of drag:nrlmsise00|us76|exponential, sun, moon, srp.
     #[arg(long, default_value = "gravity:20x20")]
     pub forces: String,
     /// Output sampling step for OEM/CSV.
@@ -61,6 +62,11 @@ pub struct Args {
     /// Absolute tolerance (adaptive integrators), in the state's units (m, m/s).
     #[arg(long)]
     pub atol: Option<f64>,
+    #[command(flatten)]
+    pub force: super::force_args::ForceArgs,
+    /// Write the daily altitude statistics (CSV) here; the decay rate is printed.
+    #[arg(long, value_name = "FILE")]
+    pub daily: Option<PathBuf>,
     /// Earth-orientation file (IERS finals2000A or EOP 20 C04) instead of the shipped 2007–2009 table.
     #[arg(long, value_name = "FILE")]
     pub eop: Option<PathBuf>,
@@ -98,7 +104,9 @@ pub fn run(a: &Args) -> CliResult<()> {
         }
     };
     let end = initial.epoch + duration;
-    let propagator = setup::build_propagator(&forces, integrator, &eop, initial.epoch, end)?;
+    let env = a.force.environment()?;
+    let maneuvers = a.force.maneuvers()?;
+    let propagator = setup::build_propagator(&forces, &env, integrator, &eop, initial.epoch, end)?;
     let mut detectors = setup::build_events(&a.events, &a.station, &propagator)?;
     let mut refs: Vec<&mut dyn EventFunction<6>> = detectors
         .iter_mut()
@@ -107,7 +115,7 @@ pub fn run(a: &Args) -> CliResult<()> {
 
     let clock = Instant::now();
     let result = propagator
-        .propagate(&initial, end, Some(step), &mut refs)
+        .propagate_with_maneuvers(&initial, end, Some(step), &mut refs, &maneuvers)
         .map_err(run_err)?;
     let elapsed = clock.elapsed();
 
@@ -137,7 +145,20 @@ pub fn run(a: &Args) -> CliResult<()> {
         })
         .map_err(|e| run_err(anyhow::Error::new(e).context(format!("writing {}", p.display()))))?;
     }
+    let (days, rate) = setup::daily_report(&result, &propagator, step);
+    if let Some(p) = &a.daily {
+        write_atomic(p, |w| capsim_io::csv::write_daily_altitudes_csv(w, &days)).map_err(|e| {
+            run_err(anyhow::Error::new(e).context(format!("writing {}", p.display())))
+        })?;
+    }
     print_report(&name, &initial, &result, elapsed.as_secs_f64(), &propagator);
+    if let Some(r) = rate {
+        crate::say!(
+            "decay       {:+.1} m/day in mean semi-major axis over {} full days without manoeuvres",
+            r,
+            days.len()
+        );
+    }
     Ok(())
 }
 

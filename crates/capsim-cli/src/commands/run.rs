@@ -104,8 +104,10 @@ fn build(spec: &ScenarioSpec, eop: &capsim::frames::eop::EopTable) -> CliResult<
             .map_err(|f| f.context(here()))?;
         let integrator = setup::integrator_config(&job.integrator, job.rtol, job.atol)
             .map_err(|f| f.context(here()))?;
-        let propagator = setup::build_propagator(&job.forces, integrator, eop, initial.epoch, end)
-            .map_err(|f| f.context(here()))?;
+        let env = orbit_environment(job)?;
+        let propagator =
+            setup::build_propagator(&job.forces, &env, integrator, eop, initial.epoch, end)
+                .map_err(|f| f.context(here()))?;
         let detectors = setup::build_events(&job.events, &job.stations, &propagator)
             .map_err(|f| f.context(here()))?;
         jobs.push(BuiltJob {
@@ -117,6 +119,33 @@ fn build(spec: &ScenarioSpec, eop: &capsim::frames::eop::EopTable) -> CliResult<
         });
     }
     Ok(jobs)
+}
+
+/// Vehicle, space weather and density sampling of one orbit job.
+fn orbit_environment(job: &OrbitJobSpec) -> CliResult<setup::ForceEnvironment> {
+    use capsim::dynamics::drag::{DensitySampling, SpaceWeatherProvider};
+    use capsim::env::space_weather::SpaceWeatherSource;
+    use capsim_io::scenario::SpaceWeatherSpec;
+    let space_weather: std::sync::Arc<dyn SpaceWeatherProvider> = match &job.space_weather {
+        SpaceWeatherSpec::Shipped => std::sync::Arc::new(SpaceWeatherSource::shipped()),
+        SpaceWeatherSpec::File(p) => {
+            std::sync::Arc::new(SpaceWeatherSource::Table(std::sync::Arc::new(
+                capsim_io::space_weather_file::read_space_weather_file(p).map_err(input)?,
+            )))
+        }
+    };
+    let density_sampling = match job.density_step_s {
+        None => DensitySampling::Anchored {
+            spacing_s: setup::DEFAULT_DENSITY_SPACING_S,
+        },
+        Some(0.0) => DensitySampling::EveryEvaluation,
+        Some(x) => DensitySampling::Anchored { spacing_s: x },
+    };
+    Ok(setup::ForceEnvironment {
+        vehicle: job.vehicle,
+        space_weather: Some(space_weather),
+        density_sampling,
+    })
 }
 
 pub fn check(a: &CheckArgs) -> CliResult<()> {
@@ -176,15 +205,37 @@ pub fn run(a: &Args) -> CliResult<()> {
             .iter_mut()
             .map(|d| d.as_mut() as &mut dyn EventFunction<6>)
             .collect();
+        let maneuvers: Vec<capsim::dynamics::maneuvers::ImpulsiveManeuver> = job
+            .spec
+            .maneuvers
+            .iter()
+            .map(|m| capsim::dynamics::maneuvers::ImpulsiveManeuver {
+                epoch: m.epoch,
+                dv_vnb_m_s: m.dv_vnb_m_s,
+            })
+            .collect();
         let result = job
             .propagator
-            .propagate(&job.initial, job.end, Some(job.spec.output_step), &mut refs)
+            .propagate_with_maneuvers(
+                &job.initial,
+                job.end,
+                Some(job.spec.output_step),
+                &mut refs,
+                &maneuvers,
+            )
             .map_err(|e| {
                 run_err(anyhow::Error::new(e).context(format!("orbit '{}'", job.spec.id)))
             })?;
         let wall_s = clock.elapsed().as_secs_f64();
         write_outputs(&out, job, &result)?;
-        append_summary(&mut summary, job, &result, wall_s);
+        let (days, rate) = setup::daily_report(&result, &job.propagator, job.spec.output_step);
+        if days.len() >= 2 {
+            let p = out.join(format!("{}-daily.csv", job.spec.id));
+            write_atomic(&p, |w| capsim_io::csv::write_daily_altitudes_csv(w, &days)).map_err(
+                |e| run_err(anyhow::Error::new(e).context(format!("writing {}", p.display()))),
+            )?;
+        }
+        append_summary(&mut summary, job, &result, wall_s, rate, &days);
         crate::say!(
             "{:<20} {} steps, {} force evaluations, {} events, {:.2} s",
             job.spec.id,
@@ -303,7 +354,14 @@ fn append_comparisons(
     let _ = writeln!(summary);
 }
 
-fn append_summary(summary: &mut String, job: &BuiltJob, result: &PropagationResult, wall_s: f64) {
+fn append_summary(
+    summary: &mut String,
+    job: &BuiltJob,
+    result: &PropagationResult,
+    wall_s: f64,
+    decay_m_per_day: Option<f64>,
+    days: &[capsim::dynamics::altitude_report::DailyAltitude],
+) {
     let s = &job.spec;
     let _ = writeln!(
         summary,
@@ -321,8 +379,8 @@ fn append_summary(summary: &mut String, job: &BuiltJob, result: &PropagationResu
         "| end | {} UTC |",
         iso_utc_micro(result.final_state.epoch)
     );
-    let days = (result.final_state.epoch - job.initial.epoch).to_seconds() / 86_400.0;
-    let _ = writeln!(summary, "| span | {days:.3} days |");
+    let span_days = (result.final_state.epoch - job.initial.epoch).to_seconds() / 86_400.0;
+    let _ = writeln!(summary, "| span | {span_days:.3} days |");
     let _ = writeln!(
         summary,
         "| initial orbit | {} |",
@@ -354,6 +412,34 @@ fn append_summary(summary: &mut String, job: &BuiltJob, result: &PropagationResu
         result.force_evaluations,
         wall_s
     );
+    let burns = result
+        .events
+        .iter()
+        .filter(|e| e.name == "maneuver")
+        .count();
+    if burns > 0 {
+        let _ = writeln!(
+            summary,
+            "| manoeuvres | {burns} impulsive burns (scenario schedule) |"
+        );
+    }
+    if let (Some(first), Some(last)) = (days.first(), days.last()) {
+        let _ = writeln!(
+            summary,
+            "| daily mean height above WGS-84 | {:.2} km on {} → {:.2} km on {} (see `{}-daily.csv`) |",
+            first.mean_height_m / 1e3,
+            capsim_io::timefmt::iso_utc_micro(first.day_start).get(..10).unwrap_or(""),
+            last.mean_height_m / 1e3,
+            capsim_io::timefmt::iso_utc_micro(last.day_start).get(..10).unwrap_or(""),
+            s.id
+        );
+    }
+    if let Some(r) = decay_m_per_day {
+        let _ = writeln!(
+            summary,
+            "| decay of the mean semi-major axis | {r:+.1} m/day (days without manoeuvres) |"
+        );
+    }
     let _ = writeln!(
         summary,
         "| events found | {} (see `{}-events.csv`) |\n",

@@ -76,9 +76,16 @@ pub fn decay_rate_m_per_day(days: &[DailyAltitude], maneuver_epochs: &[Epoch]) -
         .iter()
         .filter(|d| {
             let end = d.day_start + Duration::from_days(1.0);
-            !maneuver_epochs.iter().any(|e| *e >= d.day_start && *e < end)
+            !maneuver_epochs
+                .iter()
+                .any(|e| *e >= d.day_start && *e < end)
         })
-        .map(|d| ((d.day_start - days[0].day_start).to_seconds() / 86_400.0, d.mean_sma_m))
+        .map(|d| {
+            (
+                (d.day_start - days[0].day_start).to_seconds() / 86_400.0,
+                d.mean_sma_m,
+            )
+        })
         .collect();
     if pts.len() < 2 {
         return None;

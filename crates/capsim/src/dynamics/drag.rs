@@ -237,3 +237,10 @@ impl ForceModel for DragForce {
         Ok(v_rel * k)
     }
 }
+
+impl SpaceWeatherProvider for crate::env::space_weather::SpaceWeatherSource {
+    fn values_at_tt(&self, tt_s: f64) -> Result<SpaceWeatherValues, String> {
+        self.values_at(crate::time::epoch_from_tt_seconds_j2000(tt_s))
+            .map_err(|e| e.to_string())
+    }
+}

@@ -111,7 +111,11 @@ impl EventFunction<6> for Eclipse {
         self.name
     }
     fn g(&mut self, t: f64, y: &SVector<f64, 6>) -> f64 {
-        let (gp, gu) = shadow_functions(&position(y), &sun_position_gcrf_low_precision(t), self.earth_radius_m);
+        let (gp, gu) = shadow_functions(
+            &position(y),
+            &sun_position_gcrf_low_precision(t),
+            self.earth_radius_m,
+        );
         match self.boundary {
             ShadowBoundary::Penumbra => gp,
             ShadowBoundary::Umbra => gu,

@@ -239,23 +239,41 @@ mod tests {
 
     #[test]
     fn parses_force_lists() {
-        assert_eq!(ForceSpec::parse_list("j2").unwrap(), vec![ForceSpec::Zonal { max_degree: 2 }]);
+        assert_eq!(
+            ForceSpec::parse_list("j2").unwrap(),
+            vec![ForceSpec::Zonal { max_degree: 2 }]
+        );
         assert_eq!(
             ForceSpec::parse_list("gravity:20x20,drag:nrlmsise00,sun,moon,srp").unwrap(),
             vec![
-                ForceSpec::Gravity { degree: 20, order: 20 },
-                ForceSpec::Drag { atmosphere: AtmosphereKind::Nrlmsise00 },
+                ForceSpec::Gravity {
+                    degree: 20,
+                    order: 20
+                },
+                ForceSpec::Drag {
+                    atmosphere: AtmosphereKind::Nrlmsise00
+                },
                 ForceSpec::Sun,
                 ForceSpec::Moon,
                 ForceSpec::SolarRadiation
             ]
         );
-        assert!(ForceSpec::parse_list("gravity:20x30").unwrap_err().contains("exceeds"));
-        assert!(ForceSpec::parse_list("gravity:100x100").unwrap_err().contains("above the shipped"));
-        assert!(ForceSpec::parse_list("warp").unwrap_err().contains("unknown force model"));
+        assert!(ForceSpec::parse_list("gravity:20x30")
+            .unwrap_err()
+            .contains("exceeds"));
+        assert!(ForceSpec::parse_list("gravity:100x100")
+            .unwrap_err()
+            .contains("above the shipped"));
+        assert!(ForceSpec::parse_list("warp")
+            .unwrap_err()
+            .contains("unknown force model"));
         assert!(ForceSpec::parse_list("j2,two-body").is_err());
         assert!(ForceSpec::parse_list("sun").is_err(), "no gravity model");
-        assert!(ForceSpec::parse_list("j2,sun,sun").unwrap_err().contains("twice"));
-        assert!(ForceSpec::parse_list("j2,drag:jacchia").unwrap_err().contains("unknown atmosphere"));
+        assert!(ForceSpec::parse_list("j2,sun,sun")
+            .unwrap_err()
+            .contains("twice"));
+        assert!(ForceSpec::parse_list("j2,drag:jacchia")
+            .unwrap_err()
+            .contains("unknown atmosphere"));
     }
 }

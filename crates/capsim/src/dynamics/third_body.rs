@@ -8,9 +8,10 @@
 
 use super::forces::{EvalContext, ForceModel, ModelError};
 use crate::env::solar_radiation::srp_acceleration;
+use crate::env::sun::sun_position_gcrf;
 use crate::env::tabulated::TabulatedPosition;
 use crate::env::third_body::{
-    moon_position_gcrf, sun_position_gcrf, third_body_acceleration, GM_MOON_M3_S2, GM_SUN_M3_S2,
+    moon_position_gcrf, third_body_acceleration, GM_MOON_M3_S2, GM_SUN_M3_S2,
 };
 use crate::frames::{Gcrf, Vec3};
 use crate::vehicle::BallisticProperties;
@@ -53,7 +54,11 @@ struct BodyTable {
 impl BodyTable {
     fn new(body: ThirdBody, span_tt_s: (f64, f64)) -> Self {
         let margin = 2.0 * 86_400.0;
-        let (lo, hi) = if span_tt_s.0 <= span_tt_s.1 { span_tt_s } else { (span_tt_s.1, span_tt_s.0) };
+        let (lo, hi) = if span_tt_s.0 <= span_tt_s.1 {
+            span_tt_s
+        } else {
+            (span_tt_s.1, span_tt_s.0)
+        };
         let table = TabulatedPosition::new(lo - margin, hi + margin, body.node_step_s(), |t| {
             body.position(t).into_raw()
         });
@@ -76,7 +81,9 @@ pub struct ThirdBodyForce {
 
 impl ThirdBodyForce {
     pub fn new(body: ThirdBody, span_tt_s: (f64, f64)) -> Self {
-        Self { table: BodyTable::new(body, span_tt_s) }
+        Self {
+            table: BodyTable::new(body, span_tt_s),
+        }
     }
 }
 
@@ -103,7 +110,10 @@ pub struct SolarRadiationForce {
 
 impl SolarRadiationForce {
     pub fn new(vehicle: BallisticProperties, span_tt_s: (f64, f64)) -> Self {
-        Self { vehicle, sun: BodyTable::new(ThirdBody::Sun, span_tt_s) }
+        Self {
+            vehicle,
+            sun: BodyTable::new(ThirdBody::Sun, span_tt_s),
+        }
     }
 }
 
