@@ -32,6 +32,8 @@ struct Cli {
 enum Command {
     /// Propagate an orbit from a TLE or a state file with a chosen force model.
     Propagate(Box<commands::propagate::Args>),
+    /// Evaluate an atmosphere model at one point (US76, NRLMSISE-00, exponential).
+    Atmosphere(commands::atmosphere::Args),
     /// Run a scenario file and write its outputs (OEM, CSV, events, summary).
     Run(commands::run::Args),
     /// Parse, validate and build a scenario without propagating.
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Propagate(a) => commands::propagate::run(&a),
+        Command::Atmosphere(a) => commands::atmosphere::run(&a),
         Command::Run(a) => commands::run::run(&a),
         Command::Check(a) => commands::run::check(&a),
     };

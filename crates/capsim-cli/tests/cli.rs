@@ -920,3 +920,112 @@ fn omm_input_matches_the_tle() {
         .sqrt();
     assert!(d < 0.05, "OMM and TLE runs differ by {d} m");
 }
+
+/// `capsim atmosphere --json` prints one JSON object with the contract's keys; US76 at 400 km
+/// matches the published Table I density 2.803e-12 kg/m³ (U.S. Standard Atmosphere 1976) to
+/// 0.1 %; NRLMSISE-00 without an epoch is bad input.
+#[test]
+fn atmosphere_command_json_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = capsim(
+        dir.path(),
+        &["atmosphere", "--model", "us76", "--alt-km", "400", "--json"],
+    );
+    assert_ok(&out, "atmosphere us76");
+    let line = text(&out.stdout);
+    assert!(
+        line.trim().starts_with('{') && line.trim().ends_with('}'),
+        "{line}"
+    );
+    let rho: f64 = line
+        .split("\"density_kg_m3\":")
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+        .and_then(|s| s.parse().ok())
+        .expect("density_kg_m3");
+    assert!((rho / 2.803e-12 - 1.0).abs() < 1e-3, "{rho}");
+    assert!(line.contains("\"temperature_k\":"));
+    let out = capsim(
+        dir.path(),
+        &[
+            "atmosphere",
+            "--model",
+            "nrlmsise00",
+            "--alt-km",
+            "350",
+            "--epoch",
+            "2007-10-12T14:50:05",
+            "--json",
+        ],
+    );
+    assert_ok(&out, "atmosphere nrlmsise00 with the shipped space weather");
+    assert!(text(&out.stdout).contains("\"f107_sfu\":68.8"));
+    let out = capsim(
+        dir.path(),
+        &["atmosphere", "--model", "nrlmsise00", "--alt-km", "350"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = capsim(
+        dir.path(),
+        &["atmosphere", "--model", "us76", "--alt-km", "1500"],
+    );
+    assert_eq!(out.status.code(), Some(2), "above the model's range");
+    assert!(text(&out.stderr).contains("outside the model's range"));
+}
+
+/// Drag, Sun, Moon and SRP from the command line, with a reboost: the daily table is written
+/// and the printed decay rate is negative and of the size expected at solar minimum.
+#[test]
+fn full_force_model_with_reboost_and_daily_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let daily = dir.path().join("daily.csv");
+    let out = capsim(
+        dir.path(),
+        &[
+            "propagate",
+            "--tle",
+            p(&data("iss.tle")),
+            "--duration",
+            "4 days",
+            "--forces",
+            "gravity:8x8,drag:nrlmsise00,sun,moon,srp",
+            "--mass-kg",
+            "280000",
+            "--area-m2",
+            "1400",
+            "--step",
+            "10 min",
+            "--maneuver",
+            "2007-10-30T00:00:00,1.0",
+            "--daily",
+            p(&daily),
+        ],
+    );
+    assert_ok(&out, "full force model");
+    let stdout = text(&out.stdout);
+    let rate: f64 = stdout
+        .lines()
+        .find(|l| l.starts_with("decay"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("decay line");
+    assert!((-400.0..-20.0).contains(&rate), "decay {rate} m/day");
+    assert!(stdout.contains("maneuver"), "burn listed among events");
+    let table = std::fs::read_to_string(&daily).unwrap();
+    assert!(table.starts_with("date_utc,samples,mean_height_km"));
+    assert!(table.lines().count() >= 3);
+    let out = capsim(
+        dir.path(),
+        &[
+            "propagate",
+            "--tle",
+            p(&data("iss.tle")),
+            "--duration",
+            "1 day",
+            "--forces",
+            "j2,drag",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "drag without a vehicle");
+    assert!(text(&out.stderr).contains("--mass-kg"));
+}

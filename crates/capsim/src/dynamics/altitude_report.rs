@@ -69,31 +69,76 @@ pub fn daily_altitudes(
     out
 }
 
-/// Least-squares slope of the daily mean semi-major axis, m/day, over days that contain none
-/// of `maneuver_epochs` (a burn day mixes two orbits). `None` with fewer than two such days.
+/// Decay rate of the daily mean semi-major axis, m/day: a least-squares slope pooled over the
+/// stretches between manoeuvres (each stretch keeps its own intercept, so a reboost's jump does
+/// not enter the slope); days containing a burn are left out. `None` without at least one
+/// stretch of two days.
 pub fn decay_rate_m_per_day(days: &[DailyAltitude], maneuver_epochs: &[Epoch]) -> Option<f64> {
-    let pts: Vec<(f64, f64)> = days
-        .iter()
-        .filter(|d| {
-            let end = d.day_start + Duration::from_days(1.0);
-            !maneuver_epochs
-                .iter()
-                .any(|e| *e >= d.day_start && *e < end)
-        })
-        .map(|d| {
-            (
-                (d.day_start - days[0].day_start).to_seconds() / 86_400.0,
-                d.mean_sma_m,
-            )
-        })
-        .collect();
-    if pts.len() < 2 {
-        return None;
+    let t0 = days.first()?.day_start;
+    let burn_in = |d: &DailyAltitude| {
+        let end = d.day_start + Duration::from_days(1.0);
+        maneuver_epochs.iter().any(|e| *e >= d.day_start && *e < end)
+    };
+    // Stretches: consecutive days with no burn between them.
+    let mut stretches: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for d in days {
+        let burned_since_last = stretches
+            .last()
+            .and_then(|s| s.last())
+            .is_some_and(|&(t_prev, _)| {
+                let prev = t0 + Duration::from_days(t_prev);
+                maneuver_epochs.iter().any(|e| *e >= prev && *e < d.day_start)
+            });
+        if burn_in(d) || burned_since_last {
+            stretches.push(Vec::new());
+            if burn_in(d) {
+                continue;
+            }
+        }
+        let t = (d.day_start - t0).to_seconds() / 86_400.0;
+        if let Some(s) = stretches.last_mut() {
+            s.push((t, d.mean_sma_m));
+        }
     }
-    let n = pts.len() as f64;
-    let tm = pts.iter().map(|p| p.0).sum::<f64>() / n;
-    let am = pts.iter().map(|p| p.1).sum::<f64>() / n;
-    let num: f64 = pts.iter().map(|p| (p.0 - tm) * (p.1 - am)).sum();
-    let den: f64 = pts.iter().map(|p| (p.0 - tm).powi(2)).sum();
+    let (mut num, mut den) = (0.0, 0.0);
+    for s in stretches.iter().filter(|s| s.len() >= 2) {
+        let n = s.len() as f64;
+        let tm = s.iter().map(|p| p.0).sum::<f64>() / n;
+        let am = s.iter().map(|p| p.1).sum::<f64>() / n;
+        num += s.iter().map(|p| (p.0 - tm) * (p.1 - am)).sum::<f64>();
+        den += s.iter().map(|p| (p.0 - tm).powi(2)).sum::<f64>();
+    }
     (den > 0.0).then(|| num / den)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u8, a: f64) -> DailyAltitude {
+        DailyAltitude {
+            day_start: Epoch::from_gregorian_utc(2008, 1, d, 0, 0, 0, 0),
+            samples: 1,
+            mean_height_m: 0.0,
+            mean_sma_m: a,
+            mean_perigee_alt_m: 0.0,
+            mean_apogee_alt_m: 0.0,
+        }
+    }
+
+    /// A −100 m/day decay with a +2 km reboost on day 4: the pooled slope ignores the jump.
+    #[test]
+    fn reboost_jump_does_not_enter_the_slope() {
+        let days: Vec<_> = (1..=8)
+            .map(|d| {
+                let a = 6.72e6 - 100.0 * f64::from(d) + if d >= 5 { 2_000.0 } else { 0.0 };
+                day(d, a)
+            })
+            .collect();
+        let burn = Epoch::from_gregorian_utc(2008, 1, 4, 12, 0, 0, 0);
+        let r = decay_rate_m_per_day(&days, &[burn]).unwrap();
+        assert!((r + 100.0).abs() < 1e-6, "{r}");
+        let no_burn = decay_rate_m_per_day(&days[..3], &[]).unwrap();
+        assert!((no_burn + 100.0).abs() < 1e-6);
+    }
 }
