@@ -11,11 +11,11 @@
 //! (isothermal 86–91 km, elliptical 91–110 km, linear 110–120 km, exponential 120–1000 km), but
 //! pressure and density have no closed form: the standard obtains them by integrating the
 //! diffusion/hydrostatic equations of the number densities of N2, O, O2, Ar, He (from their
-//! 86 km values, standard eqs. 32–35 with the eddy coefficient K, the molecular-diffusion
+//! 86 km values, standard section 1.3, with the eddy coefficient K, the molecular-diffusion
 //! coefficients a_i, b_i, thermal diffusion α_i and the flux terms Q_i, U_i, W_i, q_i, u_i, w_i of
 //! its Tables 6–7) and of H (from n_H = 8.0e10 m⁻³ at 500 km with the upward flux
-//! Φ = 7.2e11 m⁻²s⁻¹, standard eq. 37). This module does exactly that **once per process** (a
-//! lazily built table, ~10 ms: Simpson's rule on 25 m steps with a predictor–corrector for the
+//! Φ = 7.2e11 m⁻²s⁻¹). This module does exactly that **once per process** (a
+//! lazily built table, ~15 ms optimised: Simpson's rule on 25 m steps with a predictor–corrector for the
 //! coupling between species, converged to ~3e-5), keeps `ln p` and `ln ρ` every 250 m, and
 //! interpolates log-linearly (interpolation error < 1e-4, checked by a test): an evaluation is
 //! O(1), with no allocation. We built the grid ourselves; it
@@ -140,18 +140,18 @@ const STEPS_PER_NODE: usize = 10;
 /// Table nodes from 86 km to 1000 km inclusive.
 const N_NODES: usize = 3657;
 
-/// Geopotential altitude (m') of a geometric altitude (m), standard eq. 18.
+/// Geopotential altitude (m') of a geometric altitude (m) (standard section 1.2).
 pub fn geopotential_altitude_m(z_m: f64) -> f64 {
     R0_M * z_m / (R0_M + z_m)
 }
 
-/// Acceleration of gravity at geometric altitude `z_m`, m/s² (standard eq. 17).
+/// Acceleration of gravity at geometric altitude `z_m`, m/s² (inverse-square law of the standard).
 fn gravity_m_s2(z_m: f64) -> f64 {
     let s = R0_M / (R0_M + z_m);
     G0 * s * s
 }
 
-/// Kinetic temperature (K) and its gradient (K/m) above 86 km (standard eqs. 25–31).
+/// Kinetic temperature (K) and its gradient (K/m) above 86 km (the standard's four segments).
 fn upper_temperature(z_m: f64) -> (f64, f64) {
     if z_m < Z8_M {
         (T7_K, 0.0)
@@ -172,7 +172,7 @@ fn upper_temperature(z_m: f64) -> (f64, f64) {
     }
 }
 
-/// Eddy-diffusion coefficient, m²/s (standard eqs. 7a–7c).
+/// Eddy-diffusion coefficient, m²/s (standard section 1.3: constant to 95 km, zero from 115 km).
 fn eddy_m2_s(z_m: f64) -> f64 {
     if z_m < Z_EDDY_DECAY_M {
         K7_M2_S
@@ -184,7 +184,7 @@ fn eddy_m2_s(z_m: f64) -> f64 {
     }
 }
 
-/// The flux term `v_i/(D_i + K)` of species `i` in 1..=4, 1/m (standard eq. 37 terms).
+/// The flux term `v_i/(D_i + K)` of species `i` in 1..=4, 1/m (standard Table 7 form).
 fn flux_term_per_m(i: usize, z_m: f64) -> f64 {
     let d = z_m - FLUX_U[i];
     let mut x = FLUX_Q[i] * d * d * (-FLUX_W[i] * d * d * d).exp();
@@ -227,7 +227,7 @@ fn species_integrands(z_m: f64, n: &[f64; 5]) -> [f64; 5] {
 }
 
 /// Integrands of the hydrogen solution at `z_m` (≥ 150 km): the τ integrand `M_H·g/(R*·T)`
-/// (1/m) and the flux integrand `Φ/D_H·(T/T11)^(1+α_H)·e^τ` (1/m⁴... per m), given the other
+/// (1/m) and the flux integrand `Φ/D_H·(T/T11)^(1+α_H)·e^τ` (1/m⁴, integrated over m), given the other
 /// species' densities and the running τ.
 fn hydrogen_integrands(z_m: f64, n: &[f64; 5], tau: f64, t11_k: f64) -> (f64, f64) {
     let (t_k, _) = upper_temperature(z_m);
@@ -258,7 +258,7 @@ fn tables() -> &'static Tables {
 }
 
 fn build_tables() -> Tables {
-    // Lower-atmosphere layer bases (standard eqs. 23, 33a, 33b).
+    // Lower-atmosphere layer bases: T_M linear in H, hydrostatic p (isothermal or gradient form).
     let mut tb_k = [0.0; 8];
     let mut pb_pa = [0.0; 8];
     tb_k[0] = T0_K;
@@ -293,8 +293,8 @@ fn build_tables() -> Tables {
         let z_mid = z_end - 0.5 * h;
         let t_mid = upper_temperature(z_mid).0;
         let t_end = upper_temperature(z_end).0;
-        // Predictor: the integrands with the densities of the step's start (the lag of the
-        // standard's procedure) give provisional densities at the mid and end points ...
+        // Predictor: the integrands with the densities of the step's start (a one-step lag)
+        // give provisional densities at the mid and end points ...
         let f_mid_lag = species_integrands(z_mid, &n);
         let f_end_lag = species_integrands(z_end, &n);
         let mut n_mid = [0.0; 5];
@@ -353,7 +353,7 @@ fn build_tables() -> Tables {
         let n_h = if z < Z_H_BOTTOM_M - 1.0 {
             0.0
         } else {
-            // Standard eq. 39: n_H(z) = [n_H(500)·e^τ500 + ∫_z^500 …]·(T11/T)^(1+α)·e^(−τ(z)),
+            // Hydrogen (standard section 1.3): n_H(z) = [n_H(500)·e^τ500 + ∫_z^500 …]·(T11/T)^(1+α)·e^(−τ(z)),
             // with τ measured from 150 km.
             let tail = (hflux_500 - node_hflux[k]).max(0.0);
             (N_H_500_PER_M3 * tau_500.exp() + tail)
@@ -379,7 +379,7 @@ fn build_tables() -> Tables {
 }
 
 /// The U.S. Standard Atmosphere 1976. Cheap to copy; all instances share one table, built on
-/// first use (a few milliseconds).
+/// first use (~15 ms optimised, ~50 ms unoptimised).
 #[derive(Clone, Copy)]
 pub struct Us76 {
     tables: &'static Tables,
@@ -586,10 +586,11 @@ mod tests {
         }
     }
 
-    /// Below 86 km every published value must agree to the precision it is printed with
-    /// (half a unit in its last digit), plus 2e-5 relative for the standard's own rounding.
+    /// Every published value (−5 … 1000 km) must agree to the precision it is printed with
+    /// (half a unit in its last digit), plus 2e-5 relative below 86 km for the standard's own
+    /// rounding and 1e-4 above (two numerical integrations of the same equations).
     #[test]
-    fn published_table_below_86_km_to_printed_precision() {
+    fn published_table_to_printed_precision() {
         let Some(text) = read_validation("us1976_published_table.csv") else {
             return;
         };
@@ -599,9 +600,6 @@ mod tests {
         let atm = Us76::new();
         for r in &data {
             let z_km = num(r, iz).expect("z_km");
-            if z_km >= 86.0 {
-                continue;
-            }
             let s = atm.at_altitude(z_km * 1e3).expect("in range");
             let ours = [
                 s.temperature_k,
@@ -615,8 +613,12 @@ mod tests {
                 };
                 let reference: f64 = text_value.parse().expect("number");
                 let half_ulp = 0.5 * printed_unit(text_value);
-                let ours = ours[k].expect("defined below 86 km");
-                let tol = half_ulp + 2e-5 * reference.abs();
+                let ours = ours[k].expect("defined where the table gives a value");
+                // Above 86 km both the table and we integrate the species equations numerically
+                // (different schemes); ours is step-converged to ~3e-5 and differs from the
+                // table's 5-figure pressures by up to 4.8e-5 (1000 km): slack 1e-4 there.
+                let slack = if z_km < 86.0 { 2e-5 } else { 1e-4 };
+                let tol = half_ulp + slack * reference.abs();
                 assert!(
                     (ours - reference).abs() <= tol,
                     "z = {z_km} km, column {k}: ours {ours}, table {text_value} (tol {tol:e})"
