@@ -77,18 +77,23 @@ pub fn decay_rate_m_per_day(days: &[DailyAltitude], maneuver_epochs: &[Epoch]) -
     let t0 = days.first()?.day_start;
     let burn_in = |d: &DailyAltitude| {
         let end = d.day_start + Duration::from_days(1.0);
-        maneuver_epochs.iter().any(|e| *e >= d.day_start && *e < end)
+        maneuver_epochs
+            .iter()
+            .any(|e| *e >= d.day_start && *e < end)
     };
     // Stretches: consecutive days with no burn between them.
     let mut stretches: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
     for d in days {
-        let burned_since_last = stretches
-            .last()
-            .and_then(|s| s.last())
-            .is_some_and(|&(t_prev, _)| {
-                let prev = t0 + Duration::from_days(t_prev);
-                maneuver_epochs.iter().any(|e| *e >= prev && *e < d.day_start)
-            });
+        let burned_since_last =
+            stretches
+                .last()
+                .and_then(|s| s.last())
+                .is_some_and(|&(t_prev, _)| {
+                    let prev = t0 + Duration::from_days(t_prev);
+                    maneuver_epochs
+                        .iter()
+                        .any(|e| *e >= prev && *e < d.day_start)
+                });
         if burn_in(d) || burned_since_last {
             stretches.push(Vec::new());
             if burn_in(d) {
