@@ -39,6 +39,8 @@ struct RawCompare {
     published: String,
     orbit: Spanned<String>,
     quantity: Spanned<String>,
+    /// For daily quantities: the UTC date, "YYYY-MM-DD".
+    date: Option<Spanned<String>>,
     note: Option<String>,
 }
 
@@ -54,15 +56,22 @@ pub enum CompareQuantity {
     /// Osculating perigee / apogee altitude at the start, km above WGS-84.
     InitialPerigeeKm,
     InitialApogeeKm,
+    /// Daily mean perigee × apogee altitude (above a sphere of the WGS-84 equatorial radius)
+    /// on `date`.
+    PerigeeApogeeOnDateKm,
+    /// Decay rate of the mean semi-major axis, m/day (days without manoeuvres).
+    DecayRateMPerDay,
 }
 
 impl CompareQuantity {
-    pub const NAMES: [&'static str; 5] = [
+    pub const NAMES: [&'static str; 7] = [
         "revolutions",
         "duration_days",
         "initial_period_min",
         "initial_perigee_km",
         "initial_apogee_km",
+        "perigee_apogee_km",
+        "decay_rate_m_per_day",
     ];
     fn parse(s: &str) -> Option<Self> {
         Some(match s {
@@ -71,6 +80,8 @@ impl CompareQuantity {
             "initial_period_min" => Self::InitialPeriodMin,
             "initial_perigee_km" => Self::InitialPerigeeKm,
             "initial_apogee_km" => Self::InitialApogeeKm,
+            "perigee_apogee_km" => Self::PerigeeApogeeOnDateKm,
+            "decay_rate_m_per_day" => Self::DecayRateMPerDay,
             _ => return None,
         })
     }
@@ -83,6 +94,8 @@ pub struct CompareSpec {
     pub published: String,
     pub orbit: String,
     pub quantity: CompareQuantity,
+    /// 00:00 UTC of the date of a daily quantity.
+    pub date: Option<Epoch>,
     pub note: String,
 }
 
@@ -593,12 +606,34 @@ impl ScenarioSpec {
                     format!("no [[orbit]] has id '{}'", c.orbit.get_ref()),
                 ));
             }
+            let date = match &c.date {
+                None => None,
+                Some(d) => match parse_epoch(&format!("{}T00:00:00 UTC", d.get_ref().trim())) {
+                    Ok(e) => Some(e),
+                    Err(_) => {
+                        errors.push(at(
+                            d.span(),
+                            format!("compare[{i}].date"),
+                            format!("'{}' is not a date YYYY-MM-DD", d.get_ref()),
+                        ));
+                        None
+                    }
+                },
+            };
             match CompareQuantity::parse(c.quantity.get_ref()) {
+                Some(CompareQuantity::PerigeeApogeeOnDateKm) if c.date.is_none() => {
+                    errors.push(at(
+                        c.quantity.span(),
+                        format!("compare[{i}].quantity"),
+                        "perigee_apogee_km needs a date = \"YYYY-MM-DD\"".into(),
+                    ))
+                }
                 Some(q) => compare.push(CompareSpec {
                     label: c.label,
                     published: c.published,
                     orbit: c.orbit.into_inner(),
                     quantity: q,
+                    date,
                     note: c.note.unwrap_or_default(),
                 }),
                 None => errors.push(at(

@@ -198,6 +198,7 @@ pub fn run(a: &Args) -> CliResult<()> {
         env!("CARGO_PKG_VERSION")
     );
     let mut results = Vec::new();
+    let mut reports = Vec::new();
     for job in jobs.iter_mut() {
         let clock = Instant::now();
         let mut refs: Vec<&mut dyn EventFunction<6>> = job
@@ -229,6 +230,7 @@ pub fn run(a: &Args) -> CliResult<()> {
         let wall_s = clock.elapsed().as_secs_f64();
         write_outputs(&out, job, &result)?;
         let (days, rate) = setup::daily_report(&result, &job.propagator, job.spec.output_step);
+        reports.push((days.clone(), rate));
         if days.len() >= 2 {
             let p = out.join(format!("{}-daily.csv", job.spec.id));
             write_atomic(&p, |w| capsim_io::csv::write_daily_altitudes_csv(w, &days)).map_err(
@@ -247,7 +249,7 @@ pub fn run(a: &Args) -> CliResult<()> {
         results.push(result);
     }
     if !spec.compare.is_empty() {
-        append_comparisons(&mut summary, &spec, &jobs, &results);
+        append_comparisons(&mut summary, &spec, &jobs, &results, &reports);
     }
     let path = out.join("summary.md");
     write_atomic(&path, |w| w.write_all(summary.as_bytes())).map_err(|e| {
@@ -317,11 +319,18 @@ fn revolutions(result: &PropagationResult) -> usize {
         .count()
 }
 
+/// Daily altitude table and decay rate of one orbit.
+type DailyReport = (
+    Vec<capsim::dynamics::altitude_report::DailyAltitude>,
+    Option<f64>,
+);
+
 fn append_comparisons(
     summary: &mut String,
     spec: &ScenarioSpec,
     jobs: &[BuiltJob],
     results: &[PropagationResult],
+    reports: &[DailyReport],
 ) {
     use capsim_io::scenario::CompareQuantity as Q;
     let _ = writeln!(summary, "## Published figures beside simulated ones\n");
@@ -344,6 +353,20 @@ fn append_comparisons(
             Q::InitialPeriodMin => figures.map_or("—".into(), |f| format!("{:.2} min", f.3)),
             Q::InitialPerigeeKm => figures.map_or("—".into(), |f| format!("{:.1} km", f.0)),
             Q::InitialApogeeKm => figures.map_or("—".into(), |f| format!("{:.1} km", f.1)),
+            Q::PerigeeApogeeOnDateKm => reports[i]
+                .0
+                .iter()
+                .find(|d| Some(d.day_start) == c.date)
+                .map_or("— (date not simulated)".into(), |d| {
+                    format!(
+                        "{:.1} × {:.1} km",
+                        d.mean_perigee_alt_m / 1e3,
+                        d.mean_apogee_alt_m / 1e3
+                    )
+                }),
+            Q::DecayRateMPerDay => reports[i]
+                .1
+                .map_or("—".into(), |r| format!("{r:+.0} m/day")),
         };
         let _ = writeln!(
             summary,
@@ -423,7 +446,7 @@ fn append_summary(
             "| manoeuvres | {burns} impulsive burns (scenario schedule) |"
         );
     }
-    if let (Some(first), Some(last)) = (days.first(), days.last()) {
+    if let (true, Some(first), Some(last)) = (days.len() >= 2, days.first(), days.last()) {
         let _ = writeln!(
             summary,
             "| daily mean height above WGS-84 | {:.2} km on {} → {:.2} km on {} (see `{}-daily.csv`) |",

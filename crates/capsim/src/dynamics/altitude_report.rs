@@ -1,10 +1,11 @@
 //! Daily altitude statistics of a propagated orbit and its decay rate — what a station's
 //! operators track between reboosts.
 //!
-//! Per UTC day: the mean height above the WGS-84 ellipsoid over the samples, and the daily mean
-//! of the osculating semi-major axis and of the perigee and apogee altitudes above a sphere of
-//! the WGS-84 equatorial radius (the convention of published ISS "perigee × apogee" figures,
-//! which are heights above a spherical Earth). The decay rate is the least-squares slope of the
+//! Per UTC day: the mean height above the WGS-84 ellipsoid over the samples, the daily mean of
+//! the osculating semi-major axis and of the eccentricity vector, and from these the perigee and
+//! apogee altitudes above a sphere of the WGS-84 equatorial radius (the convention of published
+//! ISS "perigee × apogee" figures, which are heights above a spherical Earth). Day means stand
+//! in for mean elements: they remove the short-period terms to first order. The decay rate is the least-squares slope of the
 //! daily mean semi-major axis over days without a manoeuvre.
 
 use crate::constants::{GM_EARTH_M3_S2, WGS84_A_M};
@@ -39,30 +40,31 @@ pub fn daily_altitudes(
         let day_start = Epoch::from_gregorian_utc(y, m, d, 0, 0, 0, 0);
         let day_end = day_start + Duration::from_days(1.0);
         let mut n = 0usize;
-        let (mut h, mut a, mut hp, mut ha) = (0.0, 0.0, 0.0, 0.0);
+        let (mut h, mut a) = (0.0, 0.0);
+        let mut e_vec = crate::frames::Vec3::<crate::frames::Gcrf>::zeros();
         while i < samples.len() && samples[i].epoch < day_end {
             let s = &samples[i];
             if let Ok(rot) = earth.gcrf_to_itrf(tt_seconds_j2000(s.epoch)) {
                 let r = s.r.norm();
-                let sma = 1.0 / (2.0 / r - s.v.norm_squared() / GM_EARTH_M3_S2);
-                let e = (s.v.cross(&s.angular_momentum()) / GM_EARTH_M3_S2 - s.r / r).norm();
                 h += itrf_to_geodetic(&rot.apply(&s.r)).alt_m;
-                a += sma;
-                hp += sma * (1.0 - e) - WGS84_A_M;
-                ha += sma * (1.0 + e) - WGS84_A_M;
+                a += 1.0 / (2.0 / r - s.v.norm_squared() / GM_EARTH_M3_S2);
+                e_vec += s.v.cross(&s.angular_momentum()) / GM_EARTH_M3_S2 - s.r / r;
                 n += 1;
             }
             i += 1;
         }
         if n >= min_samples.max(1) {
             let k = n as f64;
+            // The day's mean eccentricity VECTOR: averaging it (not its length) removes the
+            // J2 short-period wobble that would otherwise bias a near-circular orbit's e high.
+            let (a, e) = (a / k, (e_vec / k).norm());
             out.push(DailyAltitude {
                 day_start,
                 samples: n,
                 mean_height_m: h / k,
-                mean_sma_m: a / k,
-                mean_perigee_alt_m: hp / k,
-                mean_apogee_alt_m: ha / k,
+                mean_sma_m: a,
+                mean_perigee_alt_m: a * (1.0 - e) - WGS84_A_M,
+                mean_apogee_alt_m: a * (1.0 + e) - WGS84_A_M,
             });
         }
     }
