@@ -359,9 +359,10 @@ fn append_comparisons(
                 .find(|d| Some(d.day_start) == c.date)
                 .map_or("— (date not simulated)".into(), |d| {
                     format!(
-                        "{:.1} × {:.1} km",
+                        "{:.1} × {:.1} km (mean {:.1})",
                         d.mean_perigee_alt_m / 1e3,
-                        d.mean_apogee_alt_m / 1e3
+                        d.mean_apogee_alt_m / 1e3,
+                        0.5 * (d.mean_perigee_alt_m + d.mean_apogee_alt_m) / 1e3
                     )
                 }),
             Q::DecayRateMPerDay => reports[i]
