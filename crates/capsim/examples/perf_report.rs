@@ -9,7 +9,9 @@
 //! orbit, force evaluations per orbit, and the final position error against a very tight run
 //! of the same case (rtol 1e-14 unless `--truth-rtol`). The `j2` case (pole along GCRF z,
 //! EGM2008 constants) is the very set of equations `bench/scipy_dop853.py` integrates, for the
-//! scipy ratio. Options: `--quick`, `--long-only`, `--rtols a,b`, `--atol x`, `--truth-rtol x`.
+//! scipy ratio. Options: `--quick`, `--long-only`, `--rtols a,b`, `--atol x`, `--truth-rtol x`;
+//! `--full [--days N]` runs instead the issue-#3 case (20×20 + NRLMSISE-00 drag + Sun + Moon)
+//! with each density-sampling setting against an exact-density rtol-1e-14 run.
 
 use capsim::dynamics::{ForceSpec, OrbitPropagator};
 use capsim::frames::earth_orientation::EarthOrientationCache;
@@ -63,6 +65,94 @@ fn run(
         r.final_state,
         r.force_evaluations,
     )
+}
+
+/// 20×20 + NRLMSISE-00 drag (observed space weather) + Sun + Moon, the issue-#3 benchmark case.
+fn run_full(
+    days: f64,
+    rtol: f64,
+    sampling: capsim::dynamics::drag::DensitySampling,
+    cache: &Arc<EarthOrientationCache>,
+) -> (f64, OrbitState, u64) {
+    use capsim::dynamics::{BuildContext, ForceSpec as F};
+    use capsim::env::space_weather::SpaceWeatherSource;
+    let s0 = initial();
+    let end = s0.epoch + Duration::from_days(days);
+    let cx = BuildContext {
+        vehicle: capsim::vehicle::BallisticProperties {
+            mass_kg: 250_000.0,
+            drag_area_m2: 1_100.0,
+            cd: 2.2,
+            srp_area_m2: 1_100.0,
+            cr: 1.3,
+        },
+        space_weather: Some(Arc::new(SpaceWeatherSource::shipped())),
+        span_tt_s: (
+            capsim::time::tt_seconds_j2000(s0.epoch),
+            capsim::time::tt_seconds_j2000(end),
+        ),
+        density_sampling: sampling,
+    };
+    let forces = [
+        F::Gravity {
+            degree: 20,
+            order: 20,
+        },
+        F::Drag {
+            atmosphere: capsim::dynamics::AtmosphereKind::Nrlmsise00,
+        },
+        F::Sun,
+        F::Moon,
+    ]
+    .iter()
+    .map(|f| f.build_with(&cx).expect("model"))
+    .collect();
+    let cfg = IntegratorConfig {
+        method: Method::Dop853,
+        rel_tol: rtol,
+        ..Default::default()
+    };
+    let t = Instant::now();
+    let p = OrbitPropagator::new(forces, cfg, Some(cache.clone()));
+    let r = p.propagate(&s0, end, None, &mut []).expect("propagation");
+    (
+        t.elapsed().as_secs_f64(),
+        r.final_state,
+        r.force_evaluations,
+    )
+}
+
+fn full_report(cache: &Arc<EarthOrientationCache>, period_s: f64, days: f64, repeats: usize) {
+    use capsim::dynamics::drag::DensitySampling;
+    let orbits = days * 86_400.0 / period_s;
+    let (_, truth, _) = run_full(days, 1e-14, DensitySampling::EveryEvaluation, cache);
+    println!("\n20x20 + NRLMSISE-00 drag + Sun + Moon, {days} d ({orbits:.0} orbits); error vs exact density at rtol 1e-14");
+    println!("| density sampling | rtol | wall (median) | per orbit | force evals / orbit | final error |");
+    println!("|---|---|---|---|---|---|");
+    for sampling in [
+        DensitySampling::EveryEvaluation,
+        DensitySampling::Anchored { spacing_s: 30.0 },
+        DensitySampling::Anchored { spacing_s: 60.0 },
+        DensitySampling::Anchored { spacing_s: 120.0 },
+    ] {
+        let mut times = Vec::new();
+        let mut last = None;
+        for _ in 0..repeats {
+            let (dt, fin, evals) =
+                run_full(days, IntegratorConfig::default().rel_tol, sampling, cache);
+            times.push(dt);
+            last = Some((fin, evals));
+        }
+        let (fin, evals) = last.expect("one run");
+        let med = median(times);
+        println!(
+            "| {sampling:?} | {:e} | {med:.3} s | {:.3} ms | {:.0} | {:.2} m |",
+            IntegratorConfig::default().rel_tol,
+            1e3 * med / orbits,
+            evals as f64 / orbits,
+            (fin.r - truth.r).norm()
+        );
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -119,6 +209,11 @@ fn main() {
         .unwrap_or(1e-14);
     println!("| case | span | rtol | wall (median) | per orbit | force evals / orbit | final error vs rtol {truth_label:e} |");
     println!("|---|---|---|---|---|---|---|");
+    if args.iter().any(|a| a == "--full") {
+        let days: f64 = flag("--days").and_then(|s| s.parse().ok()).unwrap_or(192.0);
+        full_report(&cache, period_s, days, if quick { 1 } else { 3 });
+        return;
+    }
     let spans: &[f64] = if only_long { &[192.0] } else { &[1.0, 192.0] };
     for &days in spans {
         let orbits = days * 86_400.0 / period_s;

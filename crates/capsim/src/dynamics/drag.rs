@@ -31,6 +31,10 @@ use std::sync::{Arc, Mutex};
 /// Supplies solar and geomagnetic activity at a time (TT seconds since J2000).
 pub trait SpaceWeatherProvider: Send + Sync + Debug {
     fn values_at_tt(&self, tt_s: f64) -> Result<SpaceWeatherValues, String>;
+    /// Instants in `(lo, hi)` where the values change (3-hourly ap, daily F10.7).
+    fn steps_between(&self, _lo_tt_s: f64, _hi_tt_s: f64) -> Vec<f64> {
+        Vec::new()
+    }
 }
 
 /// How often the atmosphere model is evaluated.
@@ -170,27 +174,30 @@ impl DragForce {
     }
 }
 
-/// ln ρ at (t, h) from the (up to) three anchors nearest in time.
+/// Anchors used per interpolation (cubic in time).
+const INTERPOLATION_POINTS: usize = 4;
+
+/// ln ρ at (t, h) from the (up to) four anchors nearest in time: each predicts ln ρ at the
+/// query height with its own vertical gradient; the predictions are Lagrange-interpolated in t.
 fn interpolate(anchors: &[Anchor], t: f64, alt_m: f64) -> f64 {
     let n = anchors.len();
     let predict = |a: &Anchor| a.ln_rho + a.dln_rho_dh * (alt_m - a.alt_m);
-    if n == 1 {
-        return predict(&anchors[0]);
-    }
-    // Window of three consecutive anchors around t.
+    let k = n.min(INTERPOLATION_POINTS);
+    // Window of k consecutive anchors, as centred on t as the ends allow.
     let pos = anchors.partition_point(|a| a.t < t);
-    let start = pos.saturating_sub(2).min(n.saturating_sub(3));
-    let w = &anchors[start..(start + 3).min(n)];
-    if w.len() == 2 {
-        let (a, b) = (&w[0], &w[1]);
-        let f = (t - a.t) / (b.t - a.t);
-        return predict(a) + f * (predict(b) - predict(a));
+    let start = pos.saturating_sub(k / 2).min(n - k);
+    let w = &anchors[start..start + k];
+    let mut sum = 0.0;
+    for (j, aj) in w.iter().enumerate() {
+        let mut l = 1.0;
+        for (m, am) in w.iter().enumerate() {
+            if m != j {
+                l *= (t - am.t) / (aj.t - am.t);
+            }
+        }
+        sum += l * predict(aj);
     }
-    let (a, b, c) = (&w[0], &w[1], &w[2]);
-    let la = (t - b.t) * (t - c.t) / ((a.t - b.t) * (a.t - c.t));
-    let lb = (t - a.t) * (t - c.t) / ((b.t - a.t) * (b.t - c.t));
-    let lc = (t - a.t) * (t - b.t) / ((c.t - a.t) * (c.t - b.t));
-    la * predict(a) + lb * predict(b) + lc * predict(c)
+    sum
 }
 
 impl ForceModel for DragForce {
@@ -221,6 +228,12 @@ impl ForceModel for DragForce {
             a.clear();
         }
     }
+    fn discontinuities_between(&self, lo_tt_s: f64, hi_tt_s: f64) -> Vec<f64> {
+        match &self.space_weather {
+            Some(p) if self.atmosphere.uses_space_weather() => p.steps_between(lo_tt_s, hi_tt_s),
+            _ => Vec::new(),
+        }
+    }
     fn acceleration(&self, cx: &EvalContext) -> Result<Vec3<Gcrf>, ModelError> {
         let rot = cx
             .gcrf_to_itrf
@@ -242,5 +255,26 @@ impl SpaceWeatherProvider for crate::env::space_weather::SpaceWeatherSource {
     fn values_at_tt(&self, tt_s: f64) -> Result<SpaceWeatherValues, String> {
         self.values_at(crate::time::epoch_from_tt_seconds_j2000(tt_s))
             .map_err(|e| e.to_string())
+    }
+    /// A table's ap changes every 3 h of UTC (00, 03, …, 21 h), which also covers the daily
+    /// F10.7 change at 00 h; a constant never changes.
+    fn steps_between(&self, lo_tt_s: f64, hi_tt_s: f64) -> Vec<f64> {
+        use crate::env::space_weather::SpaceWeatherSource;
+        use crate::time::{epoch_from_tt_seconds_j2000, tt_seconds_j2000, Duration, Epoch};
+        if matches!(self, SpaceWeatherSource::Constant(_)) || !(hi_tt_s > lo_tt_s) {
+            return Vec::new();
+        }
+        let start = epoch_from_tt_seconds_j2000(lo_tt_s);
+        let (y, m, d, h, ..) = start.to_gregorian_utc();
+        let mut t = Epoch::from_gregorian_utc(y, m, d, h - h % 3, 0, 0, 0);
+        let mut out = Vec::new();
+        while tt_seconds_j2000(t) < hi_tt_s {
+            let s = tt_seconds_j2000(t);
+            if s > lo_tt_s {
+                out.push(s);
+            }
+            t += Duration::from_hours(3.0);
+        }
+        out
     }
 }

@@ -46,9 +46,14 @@ pub trait ForceModel: Send + Sync + Debug {
     }
     /// Acceleration in GCRF, m/s².
     fn acceleration(&self, cx: &EvalContext) -> Result<Vec3<Gcrf>, ModelError>;
-    /// Called once at the start of every propagation: models that keep samples along the
-    /// trajectory (drag's density anchors) forget them here.
+    /// Called at the start of every propagation and of every piece between discontinuities:
+    /// models that keep samples along the trajectory (drag's density anchors) forget them here.
     fn begin_propagation(&self) {}
+    /// Times (TT seconds since J2000) in `(lo, hi)` where the model's acceleration jumps; the
+    /// propagator restarts the integration there so no step straddles one.
+    fn discontinuities_between(&self, _lo_tt_s: f64, _hi_tt_s: f64) -> Vec<f64> {
+        Vec::new()
+    }
 }
 
 /// Radius below which gravity refuses to evaluate: the spherical-harmonic series diverges

@@ -175,20 +175,78 @@ impl OrbitPropagator {
                 next_index += if forward { 1 } else { -1 };
             }
         };
-        let outcome = integrate(&mut dynamics, t0, &y0, t1, &config, events, &mut observer)
-            .map_err(|source| {
-                let t = match &source {
-                    IntegrationError::StepSizeUnderflow { t, .. }
-                    | IntegrationError::NonFinite { t }
-                    | IntegrationError::TooManySteps { t, .. }
-                    | IntegrationError::Rhs { t, .. } => *t,
-                    IntegrationError::InvalidConfig(_) => t0,
-                };
-                PropagationError::Integration {
-                    epoch: epoch_from_tt_seconds_j2000(t),
-                    source,
+        // Integrate piecewise between the force models' discontinuities (3-hourly space-weather
+        // steps, …) so that no step straddles one.
+        let (lo, hi) = if forward { (t0, t1) } else { (t1, t0) };
+        let mut cuts: Vec<f64> = self
+            .forces
+            .iter()
+            .flat_map(|f| f.discontinuities_between(lo, hi))
+            .filter(|t| *t > lo && *t < hi)
+            .collect();
+        cuts.sort_by(|a, b| a.total_cmp(b));
+        cuts.dedup();
+        if !forward {
+            cuts.reverse();
+        }
+        cuts.push(t1);
+        let to_error = |source: IntegrationError| {
+            let t = match &source {
+                IntegrationError::StepSizeUnderflow { t, .. }
+                | IntegrationError::NonFinite { t }
+                | IntegrationError::TooManySteps { t, .. }
+                | IntegrationError::Rhs { t, .. } => *t,
+                IntegrationError::InvalidConfig(_) => t0,
+            };
+            PropagationError::Integration {
+                epoch: epoch_from_tt_seconds_j2000(t),
+                source,
+            }
+        };
+        let (mut t_seg, mut y_seg) = (t0, y0);
+        let mut outcome = None::<crate::propagate::Outcome<6>>;
+        for &t_cut in &cuts {
+            // Models that sample along the trajectory start afresh on each side of a jump.
+            for f in &self.forces {
+                f.begin_propagation();
+            }
+            let seg = integrate(
+                &mut dynamics,
+                t_seg,
+                &y_seg,
+                t_cut,
+                &config,
+                events,
+                &mut observer,
+            )
+            .map_err(to_error)?;
+            t_seg = seg.t;
+            y_seg = seg.y;
+            let stopped = seg.stopped_by_event.is_some();
+            outcome = Some(match outcome {
+                None => seg,
+                Some(mut acc) => {
+                    acc.t = seg.t;
+                    acc.y = seg.y;
+                    acc.events.extend(seg.events);
+                    acc.stats = Stats {
+                        accepted: acc.stats.accepted + seg.stats.accepted,
+                        rejected: acc.stats.rejected + seg.stats.rejected,
+                        rhs_evals: acc.stats.rhs_evals + seg.stats.rhs_evals,
+                    };
+                    acc.stopped_by_event = seg.stopped_by_event;
+                    acc
                 }
-            })?;
+            });
+            if stopped {
+                break;
+            }
+        }
+        let Some(outcome) = outcome else {
+            return Err(to_error(IntegrationError::InvalidConfig(
+                "empty propagation span".into(),
+            )));
+        };
         let final_epoch = if outcome.stopped_by_event.is_some() {
             epoch_from_tt_seconds_j2000(outcome.t)
         } else {

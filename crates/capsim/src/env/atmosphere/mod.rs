@@ -81,4 +81,9 @@ pub trait AtmosphereModel: Send + Sync + std::fmt::Debug {
     fn altitude_range_m(&self) -> (f64, f64);
     /// The air at `q`.
     fn evaluate(&self, q: &AtmosphereQuery) -> Result<AtmosphereSample, AtmosphereError>;
+    /// Whether the model reads [`AtmosphereQuery::space_weather`] (and so changes when the
+    /// solar and geomagnetic indices step).
+    fn uses_space_weather(&self) -> bool {
+        false
+    }
 }

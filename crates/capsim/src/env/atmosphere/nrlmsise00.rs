@@ -296,6 +296,9 @@ impl Nrlmsise00 {
 }
 
 impl AtmosphereModel for Nrlmsise00 {
+    fn uses_space_weather(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         MODEL
     }
