@@ -261,7 +261,9 @@ impl SpaceWeatherProvider for crate::env::space_weather::SpaceWeatherSource {
     fn steps_between(&self, lo_tt_s: f64, hi_tt_s: f64) -> Vec<f64> {
         use crate::env::space_weather::SpaceWeatherSource;
         use crate::time::{epoch_from_tt_seconds_j2000, tt_seconds_j2000, Duration, Epoch};
-        if matches!(self, SpaceWeatherSource::Constant(_)) || !(hi_tt_s > lo_tt_s) {
+        if matches!(self, SpaceWeatherSource::Constant(_))
+            || hi_tt_s.partial_cmp(&lo_tt_s) != Some(std::cmp::Ordering::Greater)
+        {
             return Vec::new();
         }
         let start = epoch_from_tt_seconds_j2000(lo_tt_s);
