@@ -207,11 +207,12 @@ impl ForceModel for DragForce {
             DensitySampling::Anchored { spacing_s } => format!("anchors every {spacing_s} s"),
         };
         format!(
-            "drag {} (Cd {}, A {} m², m {} kg; density {}{})",
+            "drag {} (Cd {}, A {} m², m {} kg, ballistic coefficient m/(Cd·A) {:.1} kg/m²; density {}{})",
             self.atmosphere.name(),
             self.vehicle.cd,
             self.vehicle.drag_area_m2,
             self.vehicle.mass_kg,
+            self.vehicle.ballistic_coefficient_kg_m2(),
             sampling,
             if self.corotation == 0.0 {
                 "; inertial atmosphere"
