@@ -3,8 +3,6 @@
 use crate::failure::{input_msg, CliResult};
 use capsim::dynamics::AtmosphereKind;
 use capsim::env::atmosphere::AtmosphereQuery;
-use capsim::env::space_weather::{SpaceWeatherSource, SpaceWeatherValues};
-use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -23,18 +21,8 @@ pub struct Args {
     /// Epoch (UTC unless a scale is given); needed by NRLMSISE-00.
     #[arg(long)]
     pub epoch: Option<String>,
-    /// Previous day's F10.7, sfu (with --f107a and --ap: constant space weather).
-    #[arg(long)]
-    pub f107: Option<f64>,
-    /// 81-day centred mean F10.7, sfu.
-    #[arg(long)]
-    pub f107a: Option<f64>,
-    /// Daily Ap.
-    #[arg(long)]
-    pub ap: Option<f64>,
-    /// Space weather (CelesTrak CSV) instead of the shipped table.
-    #[arg(long, value_name = "FILE")]
-    pub space_weather: Option<PathBuf>,
+    #[command(flatten)]
+    pub space_weather: super::force_args::SpaceWeatherArgs,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -69,31 +57,12 @@ pub fn run(a: &Args) -> CliResult<()> {
                 "--model nrlmsise00 needs --epoch (day of year and local solar time)",
             ));
         };
-        let values = match (a.f107, a.f107a, a.ap, &a.space_weather) {
-            (Some(f), Some(fa), Some(ap), None) => {
-                let v = SpaceWeatherValues::constant(f, fa, ap);
-                v.validate()
-                    .map_err(|e| input_msg(format!("--f107/--f107a/--ap: {e}")))?;
-                v
-            }
-            (None, None, None, file) => {
-                let source = match file {
-                    Some(p) => SpaceWeatherSource::Table(std::sync::Arc::new(
-                        capsim_io::space_weather_file::read_space_weather_file(p)
-                            .map_err(crate::failure::input)?,
-                    )),
-                    None => SpaceWeatherSource::shipped(),
-                };
-                source.values_at(epoch).map_err(|e| {
-                    input_msg(format!("space weather for {}: {e} (give --f107, --f107a and --ap, or --space-weather FILE)", a.epoch.as_deref().unwrap_or("")))
-                })?
-            }
-            _ => {
-                return Err(input_msg(
-                    "give all of --f107, --f107a and --ap, or none (then the table is used)",
-                ))
-            }
-        };
+        let values = a.space_weather.source()?.values_at(epoch).map_err(|e| {
+            input_msg(format!(
+                "space weather for {}: {e} (give --f107, --f107a and --ap, or --space-weather FILE)",
+                a.epoch.as_deref().unwrap_or("")
+            ))
+        })?;
         Some(values)
     } else {
         None

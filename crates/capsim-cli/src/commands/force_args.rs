@@ -27,18 +27,8 @@ pub struct ForceArgs {
     /// Area facing the Sun, m² (default: --area-m2).
     #[arg(long)]
     pub srp_area_m2: Option<f64>,
-    /// Space weather (CelesTrak CSV) instead of the shipped 2006-10..2009-03 table.
-    #[arg(long, value_name = "FILE")]
-    pub space_weather: Option<PathBuf>,
-    /// Constant F10.7 (sfu) instead of a table; needs --f107a and --ap too.
-    #[arg(long)]
-    pub f107: Option<f64>,
-    /// Constant 81-day mean F10.7 (sfu).
-    #[arg(long)]
-    pub f107a: Option<f64>,
-    /// Constant Ap.
-    #[arg(long)]
-    pub ap: Option<f64>,
+    #[command(flatten)]
+    pub space_weather: SpaceWeatherArgs,
     /// Atmosphere-model evaluations: `exact` (every force evaluation) or the anchor spacing
     /// in seconds (default 60; see docs/performance.md for the error this causes).
     #[arg(long, value_name = "exact|SECONDS")]
@@ -68,27 +58,7 @@ impl ForceArgs {
             (None, None) => None,
             _ => return Err(input_msg("give both --mass-kg and --area-m2")),
         };
-        let space_weather: Arc<dyn SpaceWeatherProvider> =
-            match (&self.space_weather, self.f107, self.f107a, self.ap) {
-                (Some(p), None, None, None) => Arc::new(SpaceWeatherSource::Table(Arc::new(
-                    capsim_io::space_weather_file::read_space_weather_file(p).map_err(input)?,
-                ))),
-                (None, Some(f), Some(fa), Some(ap)) => {
-                    let v = SpaceWeatherValues::constant(f, fa, ap);
-                    v.validate()
-                        .map_err(|e| input_msg(format!("--f107/--f107a/--ap: {e}")))?;
-                    Arc::new(SpaceWeatherSource::Constant(v))
-                }
-                (None, None, None, None) => Arc::new(SpaceWeatherSource::shipped()),
-                (Some(_), ..) => return Err(input_msg(
-                    "give either --space-weather FILE or constant --f107/--f107a/--ap, not both",
-                )),
-                _ => {
-                    return Err(input_msg(
-                        "constant space weather needs all of --f107, --f107a and --ap",
-                    ))
-                }
-            };
+        let space_weather: Arc<dyn SpaceWeatherProvider> = Arc::new(self.space_weather.source()?);
         let density_sampling = match self.density_step.as_deref().map(str::trim) {
             None => DensitySampling::Anchored {
                 spacing_s: DEFAULT_DENSITY_SPACING_S,
@@ -113,6 +83,47 @@ impl ForceArgs {
     /// The manoeuvres, parsed.
     pub fn maneuvers(&self) -> CliResult<Vec<ImpulsiveManeuver>> {
         self.maneuver.iter().map(|m| parse_maneuver(m)).collect()
+    }
+}
+
+/// Where solar and geomagnetic activity come from.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct SpaceWeatherArgs {
+    /// Space weather (CelesTrak CSV) instead of the shipped 2006-10..2009-03 table.
+    #[arg(long, value_name = "FILE")]
+    pub space_weather: Option<PathBuf>,
+    /// Constant previous-day F10.7 (sfu) instead of a table; needs --f107a and --ap too.
+    #[arg(long)]
+    pub f107: Option<f64>,
+    /// Constant 81-day centred mean F10.7 (sfu).
+    #[arg(long)]
+    pub f107a: Option<f64>,
+    /// Constant daily Ap.
+    #[arg(long)]
+    pub ap: Option<f64>,
+}
+
+impl SpaceWeatherArgs {
+    /// A file, an explicit constant, or (none given) the shipped table.
+    pub fn source(&self) -> CliResult<SpaceWeatherSource> {
+        match (&self.space_weather, self.f107, self.f107a, self.ap) {
+            (Some(p), None, None, None) => Ok(SpaceWeatherSource::Table(Arc::new(
+                capsim_io::space_weather_file::read_space_weather_file(p).map_err(input)?,
+            ))),
+            (None, Some(f), Some(fa), Some(ap)) => {
+                let v = SpaceWeatherValues::constant(f, fa, ap);
+                v.validate()
+                    .map_err(|e| input_msg(format!("--f107/--f107a/--ap: {e}")))?;
+                Ok(SpaceWeatherSource::Constant(v))
+            }
+            (None, None, None, None) => Ok(SpaceWeatherSource::shipped()),
+            (Some(_), ..) => Err(input_msg(
+                "give either --space-weather FILE or constant --f107/--f107a/--ap, not both",
+            )),
+            _ => Err(input_msg(
+                "constant space weather needs all of --f107, --f107a and --ap",
+            )),
+        }
     }
 }
 
