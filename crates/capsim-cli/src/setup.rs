@@ -153,9 +153,12 @@ pub fn build_propagator(
     } else {
         (end, start)
     };
+    // A day's margin for events and output beyond the span, clamped to the table.
     let margin = Duration::from_days(1.0);
+    let lo = (lo - margin).max(eop.first_epoch().min(lo));
+    let hi = (hi + margin).min(eop.last_epoch().max(hi));
     let needs_earth = models.iter().any(|m| m.needs_earth_rotation());
-    let cache = match EarthOrientationCache::new(eop, lo - margin, hi + margin) {
+    let cache = match EarthOrientationCache::new(eop, lo, hi) {
         Ok(c) => Some(Arc::new(c)),
         Err(_) if !needs_earth => None,
         Err(e) => {
@@ -370,7 +373,7 @@ pub fn orbit_figures(s: &OrbitState) -> Option<(f64, f64, f64, f64)> {
 pub fn cospar_id(tle_designator: Option<&str>) -> String {
     match tle_designator.map(str::trim) {
         Some(d) if d.contains('-') => d.to_string(),
-        Some(d) if d.len() >= 5 && d[..2].chars().all(|c| c.is_ascii_digit()) => {
+        Some(d) if d.is_ascii() && d.len() >= 5 && d[..2].chars().all(|c| c.is_ascii_digit()) => {
             let yy: u32 = d[..2].parse().unwrap_or(0);
             let year = if yy >= 57 { 1900 + yy } else { 2000 + yy };
             format!("{year}-{}", &d[2..])
@@ -424,4 +427,27 @@ pub fn daily_report(
         .collect();
     let rate = decay_rate_m_per_day(&days, &burns);
     (days, rate)
+}
+
+/// The trajectory cut at impulsive manoeuvres, for OEM segments: each piece after a burn starts
+/// with the post-burn state at the burn epoch (the samples hold the pre-burn one).
+pub fn burn_free_segments(result: &capsim::dynamics::PropagationResult) -> Vec<Vec<OrbitState>> {
+    let burns: Vec<&capsim::dynamics::OrbitEvent> = result
+        .events
+        .iter()
+        .filter(|e| e.name == "maneuver")
+        .collect();
+    let mut segments = vec![Vec::new()];
+    let mut next = 0;
+    for s in &result.samples {
+        while next < burns.len() && s.epoch > burns[next].epoch {
+            segments.push(vec![burns[next].state]);
+            next += 1;
+        }
+        if let Some(seg) = segments.last_mut() {
+            seg.push(*s);
+        }
+    }
+    segments.retain(|s| !s.is_empty());
+    segments
 }

@@ -19,7 +19,18 @@ pub struct OemMeta {
 
 /// Writes a single-segment OEM for `states` (GCRF, UTC).
 pub fn write_oem(w: &mut dyn Write, meta: &OemMeta, states: &[OrbitState]) -> io::Result<()> {
-    let (Some(first), Some(last)) = (states.first(), states.last()) else {
+    write_oem_segments(w, meta, &[states])
+}
+
+/// Writes an OEM with one segment per slice — e.g. the pieces of a trajectory between impulsive
+/// manoeuvres, so that no reader interpolates across a velocity jump (CCSDS 502.0-B-3: data are
+/// not interpolated across segment boundaries).
+pub fn write_oem_segments(
+    w: &mut dyn Write,
+    meta: &OemMeta,
+    segments: &[&[OrbitState]],
+) -> io::Result<()> {
+    let Some(first) = segments.iter().find_map(|s| s.first()) else {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "an OEM needs at least one state",
@@ -30,34 +41,47 @@ pub fn write_oem(w: &mut dyn Write, meta: &OemMeta, states: &[OrbitState]) -> io
     // bytes (determinism is a project invariant); ORIGINATOR says which tool wrote it.
     writeln!(w, "CREATION_DATE = {}", iso_utc_micro(first.epoch))?;
     writeln!(w, "ORIGINATOR = {}", meta.originator)?;
-    writeln!(w)?;
-    writeln!(w, "META_START")?;
-    writeln!(w, "OBJECT_NAME = {}", meta.object_name)?;
-    writeln!(w, "OBJECT_ID = {}", meta.object_id)?;
-    writeln!(w, "CENTER_NAME = EARTH")?;
-    writeln!(w, "REF_FRAME = GCRF")?;
-    writeln!(w, "TIME_SYSTEM = UTC")?;
-    writeln!(w, "START_TIME = {}", iso_utc_micro(first.epoch))?;
-    writeln!(w, "STOP_TIME = {}", iso_utc_micro(last.epoch))?;
-    writeln!(w, "META_STOP")?;
-    writeln!(w)?;
-    for c in &meta.comments {
-        writeln!(w, "COMMENT {c}")?;
-    }
-    for s in states {
-        let r = s.r.raw() / 1e3;
-        let v = s.v.raw() / 1e3;
-        writeln!(
-            w,
-            "{} {:.6} {:.6} {:.6} {:.9} {:.9} {:.9}",
-            iso_utc_micro(s.epoch),
-            r.x,
-            r.y,
-            r.z,
-            v.x,
-            v.y,
-            v.z
-        )?;
+    for (k, states) in segments.iter().enumerate() {
+        let (Some(start), Some(stop)) = (states.first(), states.last()) else {
+            continue;
+        };
+        writeln!(w)?;
+        writeln!(w, "META_START")?;
+        writeln!(w, "OBJECT_NAME = {}", meta.object_name)?;
+        writeln!(w, "OBJECT_ID = {}", meta.object_id)?;
+        writeln!(w, "CENTER_NAME = EARTH")?;
+        writeln!(w, "REF_FRAME = GCRF")?;
+        writeln!(w, "TIME_SYSTEM = UTC")?;
+        writeln!(w, "START_TIME = {}", iso_utc_micro(start.epoch))?;
+        writeln!(w, "STOP_TIME = {}", iso_utc_micro(stop.epoch))?;
+        writeln!(w, "META_STOP")?;
+        writeln!(w)?;
+        if k == 0 {
+            for c in &meta.comments {
+                writeln!(w, "COMMENT {c}")?;
+            }
+        } else {
+            writeln!(
+                w,
+                "COMMENT segment {} begins after an impulsive manoeuvre",
+                k + 1
+            )?;
+        }
+        for s in states.iter() {
+            let r = s.r.raw() / 1e3;
+            let v = s.v.raw() / 1e3;
+            writeln!(
+                w,
+                "{} {:.6} {:.6} {:.6} {:.9} {:.9} {:.9}",
+                iso_utc_micro(s.epoch),
+                r.x,
+                r.y,
+                r.z,
+                v.x,
+                v.y,
+                v.z
+            )?;
+        }
     }
     Ok(())
 }

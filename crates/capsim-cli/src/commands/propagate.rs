@@ -6,7 +6,7 @@ use capsim::dynamics::{ForceSpec, OrbitEvent, PropagationResult};
 use capsim::propagate::EventFunction;
 use capsim::state::cartesian::OrbitState;
 use capsim_io::atomic::write_atomic;
-use capsim_io::oem::{write_oem, OemMeta};
+use capsim_io::oem::OemMeta;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -124,6 +124,7 @@ pub fn run(a: &Args) -> CliResult<()> {
         "initial state from {}",
         a.tle
             .as_ref()
+            .or(a.omm.as_ref())
             .or(a.state.as_ref())
             .map(|p| p.display().to_string())
             .unwrap_or_default()
@@ -135,9 +136,12 @@ pub fn run(a: &Args) -> CliResult<()> {
             originator: "capsim".into(),
             comments,
         };
-        write_atomic(p, |w| write_oem(w, &meta, &result.samples)).map_err(|e| {
-            run_err(anyhow::Error::new(e).context(format!("writing {}", p.display())))
-        })?;
+        write_atomic(p, |w| {
+            let segs = setup::burn_free_segments(&result);
+            let refs: Vec<&[OrbitState]> = segs.iter().map(|v| v.as_slice()).collect();
+            capsim_io::oem::write_oem_segments(w, &meta, &refs)
+        })
+        .map_err(|e| run_err(anyhow::Error::new(e).context(format!("writing {}", p.display()))))?;
     }
     if let Some(p) = &a.csv {
         write_atomic(p, |w| {

@@ -11,7 +11,7 @@ use capsim::dynamics::PropagationResult;
 use capsim::propagate::EventFunction;
 use capsim::state::cartesian::OrbitState;
 use capsim_io::atomic::write_atomic;
-use capsim_io::oem::{write_oem, OemMeta};
+use capsim_io::oem::OemMeta;
 use capsim_io::scenario::{EndSpec, InitialSpec, OrbitJobSpec, ScenarioSpec};
 use capsim_io::timefmt::iso_utc_micro;
 use std::fmt::Write as _;
@@ -274,7 +274,12 @@ fn write_outputs(
         comments: setup::oem_comments(&job.propagator),
     };
     let p = out.join(format!("{}.oem", job.spec.id));
-    write_atomic(&p, |w| write_oem(w, &meta, &result.samples)).map_err(|e| wrap(&p, e))?;
+    write_atomic(&p, |w| {
+        let segs = setup::burn_free_segments(result);
+        let refs: Vec<&[OrbitState]> = segs.iter().map(|v| v.as_slice()).collect();
+        capsim_io::oem::write_oem_segments(w, &meta, &refs)
+    })
+    .map_err(|e| wrap(&p, e))?;
     let p = out.join(format!("{}.csv", job.spec.id));
     write_atomic(&p, |w| {
         capsim_io::csv::write_trajectory_csv(w, &result.samples)

@@ -10,12 +10,11 @@
 //! of every step would dominate a long propagation. With [`DensitySampling::Anchored`] the
 //! model is evaluated at *anchors* at least `spacing_s` apart along the propagation (at the
 //! position of the first evaluation past the spacing), each anchor also giving the local
-//! vertical gradient d ln ρ / dh from a second evaluation 1 km higher. A query uses the three
+//! vertical gradient d ln ρ / dh from a second evaluation 1 km higher. A query uses the four
 //! anchors nearest in time: each predicts ln ρ at the query altitude with its gradient, and the
-//! three predictions are interpolated (quadratically) in time. The horizontal (latitude, local
-//! time) variation of ln ρ along an orbit has a period of ~90 min, so with 120 s spacing the
-//! interpolation error is ~1e-3 in density; the effect on a 192-day ISS propagation is measured
-//! in docs/performance.md. The anchors depend only on the sequence of evaluations, so a
+//! four predictions are interpolated (cubically) in time. The horizontal (latitude, local time)
+//! variation of ln ρ along an orbit has a period of ~90 min; the effect of the spacing on a
+//! 192-day ISS propagation is measured in docs/performance.md. The anchors depend only on the sequence of evaluations, so a
 //! propagation stays deterministic; they are cleared at the start of every propagation.
 
 use super::forces::{EvalContext, ForceModel, ModelError};
@@ -125,8 +124,13 @@ impl DragForce {
         Ok((s.density_kg_m3, g.alt_m))
     }
 
-    /// Density at the evaluation point, exact or from the anchors.
+    /// Density at the evaluation point, exact or from the anchors. Above the atmosphere
+    /// model's top (1000 km for the shipped models, where ρ < 4e-15 kg/m³) drag is neglected.
     fn density(&self, tt_s: f64, r_itrf: &Vec3<Itrf>) -> Result<f64, ModelError> {
+        let (_, top_m) = self.atmosphere.altitude_range_m();
+        if itrf_to_geodetic(r_itrf).alt_m >= top_m {
+            return Ok(0.0);
+        }
         let spacing_s = match self.sampling {
             DensitySampling::EveryEvaluation => {
                 return Ok(self.density_exact(tt_s, r_itrf, 0.0)?.0)
@@ -148,15 +152,21 @@ impl DragForce {
         let needs_anchor = !(near(pos) || (pos > 0 && near(pos - 1)));
         if needs_anchor {
             let (rho, alt) = self.density_exact(tt_s, r_itrf, 0.0)?;
-            let (rho_up, _) = self.density_exact(tt_s, r_itrf, GRADIENT_STEP_M)?;
-            if !(rho > 0.0 && rho_up > 0.0) {
+            // The gradient sample goes 1 km up, or 1 km down near the model's top.
+            let dh = if alt + GRADIENT_STEP_M < top_m {
+                GRADIENT_STEP_M
+            } else {
+                -GRADIENT_STEP_M
+            };
+            let (rho_2, _) = self.density_exact(tt_s, r_itrf, dh)?;
+            if !(rho > 0.0 && rho_2 > 0.0) {
                 return Ok(rho.max(0.0));
             }
             let a = Anchor {
                 t: tt_s,
                 alt_m: alt,
                 ln_rho: rho.ln(),
-                dln_rho_dh: (rho_up.ln() - rho.ln()) / GRADIENT_STEP_M,
+                dln_rho_dh: (rho_2.ln() - rho.ln()) / dh,
             };
             // Keep anchors ordered in time; only the neighbourhood of the current time is used.
             anchors.insert(pos, a);

@@ -17,7 +17,7 @@ use std::sync::Arc;
 /// Why a propagation could not be done.
 #[derive(Debug, thiserror::Error)]
 pub enum PropagationError {
-    #[error("integration failed at {epoch}")]
+    #[error("integration failed at {} UTC", crate::time::utc_iso(*epoch))]
     Integration {
         epoch: Epoch,
         #[source]

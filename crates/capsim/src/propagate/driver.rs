@@ -58,7 +58,7 @@ pub enum IntegrationError {
     NonFinite { t: f64 },
     #[error("too many steps: {steps} attempted by t = {t} s (max_steps)")]
     TooManySteps { t: f64, steps: u64 },
-    #[error("right-hand side failed at t = {t} s: {source}")]
+    #[error("right-hand side failed at t = {t} s")]
     Rhs { t: f64, source: RhsError },
     #[error("invalid integrator configuration: {0}")]
     InvalidConfig(String),

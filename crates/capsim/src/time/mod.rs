@@ -39,6 +39,15 @@ fn j2000_tt_offset() -> Duration {
     Duration::from_days(36_524.5)
 }
 
+/// `YYYY-MM-DDThh:mm:ss.sss` in UTC, for messages.
+pub fn utc_iso(epoch: Epoch) -> String {
+    let (y, mo, d, h, mi, s, ns) = epoch.to_gregorian_utc();
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}",
+        ns / 1_000_000
+    )
+}
+
 /// Julian centuries of TT since J2000.0, from TT seconds.
 #[inline]
 pub fn tt_centuries(tt_s: f64) -> f64 {
