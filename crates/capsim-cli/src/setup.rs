@@ -22,7 +22,7 @@ use std::sync::Arc;
 /// What to do when the Earth-orientation table does not cover an epoch.
 pub const EOP_HINT: &str = "pass --eop FILE (IERS finals2000A or EOP C04) covering that epoch";
 
-/// The EOP table: a user file when given, else the one shipped for 2007–2009.
+/// The EOP table: a user file when given, else the one shipped for 2006-12..2010-01.
 pub fn load_eop(path: Option<&Path>) -> CliResult<Arc<EopTable>> {
     match path {
         Some(p) => Ok(Arc::new(

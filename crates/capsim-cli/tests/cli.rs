@@ -628,7 +628,7 @@ fn missing_input_file() {
 
 #[test]
 fn tle_outside_the_shipped_eop_table() {
-    // A valid 2023 element set: the shipped Earth-orientation table covers 2007–2009 only.
+    // A valid 2023 element set: the shipped Earth-orientation table covers 2006-12..2010-01 only.
     for forces in ["two-body", "gravity:8x8"] {
         let e = rejected(&[
             "--tle",

@@ -193,8 +193,9 @@ pub fn parse_state_file(path: &Path, text: &str) -> Result<StateSpec, InputError
     })
 }
 
-/// Builds the state tables of a state file or of a scenario entry (whose key paths start
-/// with `prefix`, e.g. `orbit[1]`).
+/// Builds the state of a state file or of a scenario entry from its `[cartesian]` or
+/// `[keplerian]` table; `missing_anchor` is the byte offset an error points at when both
+/// tables are missing (the scenario entry's start).
 pub(crate) fn state_kind(
     path: &Path,
     text: &str,

@@ -67,7 +67,7 @@ pub struct Args {
     /// Write the daily altitude statistics (CSV) here; the decay rate is printed.
     #[arg(long, value_name = "FILE")]
     pub daily: Option<PathBuf>,
-    /// Earth-orientation file (IERS finals2000A or EOP 20 C04) instead of the shipped 2007–2009 table.
+    /// Earth-orientation file (IERS finals2000A or EOP 20 C04) instead of the shipped 2006-12..2010-01 table.
     #[arg(long, value_name = "FILE")]
     pub eop: Option<PathBuf>,
 }

@@ -8,7 +8,7 @@
 //! Meeus' table has 195 terms; we keep the 93 whose amplitude times `τ_max^k` (τ in Julian
 //! millennia, `τ_max` = 0.05 for 1950–2050, `k` the power of τ multiplying the series) is at
 //! least 4e-7 rad (or AU). Evaluating the full and the truncated tables every 7 days over
-//! 1950–2050 (done once when choosing the cut; figures in docs/models-third-body.md) shows the
+//! 1950–2050 (done once when choosing the cut; figures in docs/models.md) shows the
 //! cut changes the longitude by ≤ 0.47″, the latitude by ≤ 0.07″ and the distance by
 //! ≤ 3.5e-6 AU.
 //!
@@ -22,7 +22,7 @@
 //!
 //! Measured against JPL DE421 (tests/data/de421_sun_moon_2007_2008.csv) over 2007–2008: see
 //! the test `sun_matches_de421_2007_2008` (0.46″ max, 0.22″ RMS, 1.9e-6 in distance).
-//! Cost ≈ 0.9 µs per call (93 cosines plus `ecm06` ≈ 60 ns), see docs/models-third-body.md.
+//! Cost ≈ 0.9 µs per call (93 cosines plus `ecm06` ≈ 60 ns), see docs/models.md.
 //!
 //! **Low-precision Sun ([`sun_position_gcrf_low_precision`])**: Montenbruck & Gill, *Satellite
 //! Orbits* (Springer 2000), §3.3.2, eqs. (3.43)–(3.44): a two-term equation of centre, J2000

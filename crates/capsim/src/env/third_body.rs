@@ -16,7 +16,7 @@
 //! Each periodic term is `sin`/`cos` of an integer combination of four angles (D, M, M′, F); we
 //! evaluate `sin_cos` of the four angles once, build their integer multiples by complex
 //! multiplication, and form each term's phase as a product — eight `sin_cos` calls instead of
-//! 129 — so the Moon costs ≈ 0.66 µs, of which `ecm06` ≈ 60 ns (see docs/models-third-body.md).
+//! 129 — so the Moon costs ≈ 0.66 µs, of which `ecm06` ≈ 60 ns (see docs/models.md).
 //!
 //! Measured against JPL DE421 (tests/data/de421_sun_moon_2007_2008.csv, every 0.5 day over
 //! 2007–2008): see the test `moon_matches_de421_2007_2008`.

@@ -343,7 +343,7 @@ mod tests {
     /// Round-trip position tolerance: 1e-9 m, or 16 machine epsilons of the radius where an f64
     /// cannot resolve 1e-9 m (ulp(6.4e6 m) = 9.3e-10 m, ulp(4.6e7 m) = 7.5e-9 m). The forward map
     /// alone rounds at a few ulp (N, sin, cos, products), so the round trip cannot do better than
-    /// ~10 ulp of |r|; the measured worst case is reported in docs/models-states.md.
+    /// ~10 ulp of |r|; the measured worst case is reported in docs/models.md.
     fn pos_tol(r: f64) -> f64 {
         1e-9_f64.max(16.0 * f64::EPSILON * r)
     }

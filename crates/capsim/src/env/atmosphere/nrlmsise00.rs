@@ -6,7 +6,7 @@
 //! (v0.2, MIT, C. Johnstone), a Rust port of the NRL Fortran by way of D. Brodowski's C
 //! translation; it carries the model's published coefficient tables, keeps its working state on
 //! the stack (no global mutable state, no heap allocation per call) and reproduces the
-//! reference's 17 test cases (see the tests below and `docs/models-nrlmsise00.md`).
+//! reference's 17 test cases (see the tests below and `docs/models.md`).
 //!
 //! Why it is shaped so:
 //! - [`Nrlmsise00`] is the `AtmosphereModel`: it turns an [`AtmosphereQuery`] (geometric height

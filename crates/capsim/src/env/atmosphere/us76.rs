@@ -19,7 +19,7 @@
 //! coupling between species, converged to ~3e-5), keeps `ln p` and `ln ρ` every 250 m, and
 //! interpolates log-linearly (interpolation error < 1e-4, checked by a test): an evaluation is
 //! O(1), with no allocation. We built the grid ourselves; it
-//! is checked against the published Table I values (see the tests and `docs/models-atmosphere.md`).
+//! is checked against the published Table I values (see the tests and `docs/models.md`).
 //!
 //! The speed of sound is defined by the standard only below 86 km (`None` above). Outside
 //! [−5 km, 1000 km] or for a non-finite altitude the model returns an error, never an
