@@ -463,13 +463,38 @@ impl ScenarioSpec {
             }
             for (k, v) in [("rtol", &o.rtol), ("atol", &o.atol)] {
                 if let Some(v) = v {
-                    if !(*v.get_ref() > 0.0 && v.get_ref().is_finite()) {
+                    let x = *v.get_ref();
+                    let ok = x > 0.0 && x.is_finite() && (k != "rtol" || x < 1.0);
+                    if !ok {
                         errors.push(at(
                             v.span(),
                             key(k),
-                            format!("{} must be a positive number", v.get_ref()),
+                            format!(
+                                "{x} must be a positive number{}",
+                                if k == "rtol" { " below 1" } else { "" }
+                            ),
                         ));
                     }
+                }
+            }
+            if let Some(m) = &o.integrator {
+                let name = m.get_ref().trim().to_ascii_lowercase();
+                let ok = matches!(
+                    name.as_str(),
+                    "dop853" | "dp54" | "dopri5" | "dormand-prince"
+                ) || name
+                    .strip_prefix("rk4:")
+                    .and_then(|d| d.trim().parse::<Duration>().ok())
+                    .is_some_and(|d| d > Duration::ZERO);
+                if !ok {
+                    errors.push(at(
+                        m.span(),
+                        key("integrator"),
+                        format!(
+                            "'{}': expected dop853, dp54 or rk4:STEP (e.g. rk4:10s)",
+                            m.get_ref()
+                        ),
+                    ));
                 }
             }
             let vehicle = o.vehicle.as_ref().and_then(|v| {
