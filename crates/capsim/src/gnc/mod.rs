@@ -1,0 +1,2 @@
+//! Guidance, navigation and control: launch windows, Lambert targeting, rendezvous.
+pub mod lambert;
