@@ -410,7 +410,7 @@ pub fn solve_lambert(
 mod tests {
     use super::*;
     use crate::state::cartesian::OrbitState;
-    use crate::state::keplerian::propagate_two_body;
+    use crate::state::keplerian::{propagate_two_body, Keplerian};
     use crate::time::Epoch;
 
     const AU_M: f64 = 149_597_870_700.0;
@@ -448,7 +448,11 @@ mod tests {
                 revs: f[10].parse().unwrap(),
                 retro: f[11].starts_with("retrograde"),
                 v1: v3(13),
-                v2: if f[16].trim().is_empty() { None } else { Some(v3(16)) },
+                v2: if f[16].trim().is_empty() {
+                    None
+                } else {
+                    Some(v3(16))
+                },
                 sma: num(19),
             });
         }
@@ -574,5 +578,186 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "failed: {failures:?}");
+    }
+
+    const MU: f64 = 3.986004418e14;
+
+    fn km(x: f64, y: f64, z: f64) -> Vec3<Gcrf> {
+        Vec3::new(x * 1e3, y * 1e3, z * 1e3)
+    }
+
+    /// Miss distance at r2 of (r1, v1) propagated for `tof`, and whether the fallback was
+    /// needed: `propagate_two_body` (universal variables) first; where its iteration fails
+    /// (seen for e ≈ 0.98 over about one period, an issue of that propagator, not of Lambert),
+    /// Kepler's equation on classical elements (`Keplerian`, mean anomaly advanced by n·t).
+    fn miss_m(r1: &Vec3<Gcrf>, r2: &Vec3<Gcrf>, sol: &LambertSolution, tof: f64) -> (f64, bool) {
+        let epoch = Epoch::from_gregorian_utc_at_midnight(2000, 1, 1);
+        if let Ok(end) = propagate_two_body(&OrbitState::new(epoch, *r1, sol.v1), tof, MU) {
+            return ((end.r - *r2).norm(), false);
+        }
+        let k = Keplerian::from_cartesian(r1, &sol.v1, MU).unwrap();
+        let m = k.mean_anomaly_rad().unwrap() + k.mean_motion_rad_s(MU) * tof;
+        let k2 =
+            Keplerian::from_mean_anomaly(k.a_m, k.e, k.i_rad, k.raan_rad, k.argp_rad, m).unwrap();
+        let (r, _) = k2.to_cartesian(MU).unwrap();
+        ((r - *r2).norm(), true)
+    }
+
+    #[test]
+    fn bad_inputs_are_errors_not_panics() {
+        let r1 = km(7000.0, 0.0, 0.0);
+        let r2 = km(0.0, 7000.0, 0.0);
+        let p = TransferDirection::Prograde;
+        for tof in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let e = solve_lambert(&r1, &r2, tof, MU, p, 0).unwrap_err();
+            assert!(matches!(e, LambertError::BadTimeOfFlight { .. }), "{e}");
+        }
+        for mu in [0.0, -MU, f64::NAN] {
+            let e = solve_lambert(&r1, &r2, 3000.0, mu, p, 0).unwrap_err();
+            assert!(matches!(e, LambertError::BadMu { .. }), "{e}");
+        }
+        let zero = Vec3::<Gcrf>::zeros();
+        let e = solve_lambert(&zero, &r2, 3000.0, MU, p, 0).unwrap_err();
+        assert_eq!(
+            e,
+            LambertError::ZeroRadius {
+                which: "r1",
+                norm: 0.0
+            }
+        );
+        let e = solve_lambert(&r1, &zero, 3000.0, MU, p, 0).unwrap_err();
+        assert_eq!(
+            e,
+            LambertError::ZeroRadius {
+                which: "r2",
+                norm: 0.0
+            }
+        );
+        let nan = km(f64::NAN, 0.0, 0.0);
+        let e = solve_lambert(&nan, &r2, 3000.0, MU, p, 0).unwrap_err();
+        assert!(
+            matches!(e, LambertError::NonFinite { what: "r1", .. }),
+            "{e}"
+        );
+        // 180° and 0° transfers: plane undefined.
+        for r2c in [km(-8000.0, 0.0, 0.0), km(9000.0, 0.0, 0.0), r1] {
+            let e = solve_lambert(&r1, &r2c, 3000.0, MU, p, 3).unwrap_err();
+            assert!(matches!(e, LambertError::Collinear { .. }), "{e}");
+            assert!(e.to_string().contains("no defined plane"), "{e}");
+        }
+        let e = solve_lambert(&r1, &km(-8000.0, 0.0, 0.0), 3000.0, MU, p, 0).unwrap_err();
+        assert!(e.to_string().contains("180°"), "{e}");
+        // 179.9° is still solved.
+        let a = 179.9f64.to_radians();
+        let r2n = km(8000.0 * a.cos(), 8000.0 * a.sin(), 0.0);
+        let sol = solve_lambert_single(&r1, &r2n, 3000.0, MU, p).unwrap();
+        assert!(miss_m(&r1, &r2n, &sol, 3000.0).0 < 1.0);
+    }
+
+    #[test]
+    fn direction_sets_the_sign_of_h_z() {
+        let r1 = km(7000.0, 0.0, 100.0);
+        let r2 = km(-1000.0, 7100.0, 500.0);
+        for (dir, sign) in [
+            (TransferDirection::Prograde, 1.0),
+            (TransferDirection::Retrograde, -1.0),
+        ] {
+            for sol in solve_lambert(&r1, &r2, 40_000.0, MU, dir, 5).unwrap() {
+                assert!(sign * r1.cross(&sol.v1).z() > 0.0, "{dir:?} {sol:?}");
+                assert!(miss_m(&r1, &r2, &sol, 40_000.0).0 < 1.0);
+            }
+        }
+    }
+
+    /// Robustness sweep: transfer angles 2°–358°, radii LEO–GEO, times of flight from
+    /// strongly hyperbolic to 10 revolutions, both directions: every returned solution must
+    /// conserve energy and angular momentum and (when its periapsis is above 1000 km) reach r2\n    /// (two-body propagation) within 1 m, multi-rev solutions come in Left/Right pairs
+    /// with distinct orbits, and `solve_lambert_single` equals the first solution.
+    #[test]
+    fn sweep_every_solution_reaches_r2() {
+        let r1 = km(6778.0, 0.0, 0.0);
+        let (mut count, mut skipped, mut fallback) = (0, 0, 0);
+        let (mut worst, mut worst_skinny) = (0.0f64, 0.0f64);
+        for &r2_km in &[6600.0, 7000.0, 15_000.0, 42_164.0] {
+            for k in 0..36 {
+                let th = (2.0 + 10.0 * k as f64).to_radians();
+                let r2 = km(
+                    r2_km * th.cos(),
+                    r2_km * th.sin() * 0.9,
+                    r2_km * th.sin() * 0.43,
+                );
+                for &tof in &[60.0, 600.0, 3000.0, 20_000.0, 150_000.0] {
+                    for dir in [TransferDirection::Prograde, TransferDirection::Retrograde] {
+                        let sols = solve_lambert(&r1, &r2, tof, MU, dir, 10).unwrap();
+                        let single = solve_lambert_single(&r1, &r2, tof, MU, dir).unwrap();
+                        assert_eq!(sols[0], single);
+                        assert_eq!(sols.len() % 2, 1);
+                        for (i, sol) in sols.iter().enumerate() {
+                            // Energy and angular momentum are conserved between r1 and r2.
+                            let h1 = r1.cross(&sol.v1);
+                            let h2 = r2.cross(&sol.v2);
+                            assert!((h1 - h2).norm() < 1e-10 * h1.norm().max(1e9));
+                            let e1 = 0.5 * sol.v1.norm_squared() - MU / r1.norm();
+                            let e2 = 0.5 * sol.v2.norm_squared() - MU / r2.norm();
+                            assert!((e1 - e2).abs() < 1e-10 * MU / r1.norm());
+                            // Periapsis radius: near-rectilinear solutions (through the Earth,
+                            // up to |a| ≈ 600 m at 60 s) are so ill-conditioned that the
+                            // propagation itself loses metres; they get 1e-5 |r2| instead.
+                            let p = h1.norm_squared() / MU;
+                            let rp = p / (1.0 + (1.0 - p / sol.a_m).max(0.0).sqrt());
+                            let (m, fell_back) = miss_m(&r1, &r2, sol, tof);
+                            fallback += usize::from(fell_back);
+                            if rp < 1.0e6 {
+                                skipped += 1;
+                                worst_skinny = worst_skinny.max(m / r2.norm());
+                                assert!(m < 1e-5 * r2.norm(), "miss {m} m, rp {rp} m {sol:?}");
+                                continue;
+                            }
+                            worst = worst.max(m);
+                            assert!(
+                                m < 1.0,
+                                "miss {m} m: r2 {r2_km} km th {k} tof {tof} {sol:?}"
+                            );
+                            if i > 0 {
+                                let want = if i % 2 == 1 {
+                                    Branch::Left
+                                } else {
+                                    Branch::Right
+                                };
+                                assert_eq!(sol.branch, want);
+                                assert_eq!(sol.revs as usize, i.div_ceil(2));
+                            }
+                            count += 1;
+                        }
+                        for pair in sols[1..].chunks(2) {
+                            assert!((pair[0].a_m - pair[1].a_m).abs() > 1e-9 * pair[0].a_m);
+                        }
+                    }
+                }
+            }
+        }
+        eprintln!(
+            "{count} solutions, worst miss {worst:.1e} m; {skipped} with periapsis < 1000 km, \
+             worst miss {worst_skinny:.1e} |r2|; {fallback} needed the Kepler fallback"
+        );
+        assert!(count > 5000, "{count}");
+    }
+
+    /// Near-parabolic transfers (x ≈ 1, where T'(x) has a removable 0/0): the Lambert–Euler
+    /// parabolic time t_p = (s^{3/2} − (s − c)^{3/2}) √2 / (3 √μ) (Battin eq. 4.?; Izzo eq. 6)
+    /// and times within 1e-6 of it.
+    #[test]
+    fn near_parabolic_transfers_converge() {
+        let r1 = km(7000.0, 0.0, 0.0);
+        let r2 = km(-3000.0, 9000.0, 1000.0);
+        let c = (r2 - r1).norm();
+        let s = 0.5 * (r1.norm() + r2.norm() + c);
+        let tp = (s.powf(1.5) - (s - c).powf(1.5)) * 2f64.sqrt() / (3.0 * MU.sqrt());
+        for f in [1.0 - 1e-6, 1.0 - 1e-12, 1.0, 1.0 + 1e-12, 1.0 + 1e-6] {
+            let tof = tp * f;
+            let sol = solve_lambert_single(&r1, &r2, tof, MU, TransferDirection::Prograde)
+                .unwrap_or_else(|e| panic!("t/tp = {f}: {e}"));
+            assert!(miss_m(&r1, &r2, &sol, tof).0 < 1.0, "t/tp = {f}");
+        }
     }
 }
