@@ -166,7 +166,7 @@ fn geometry(
     let ir2 = r2 / r2n;
     let h = ir1.cross(&ir2);
     let sin_angle = h.norm();
-    if !(sin_angle >= COLLINEAR_SIN_TOL) {
+    if sin_angle.is_nan() || sin_angle < COLLINEAR_SIN_TOL {
         let angle_deg = ir1.dot(&ir2).clamp(-1.0, 1.0).acos().to_degrees();
         return Err(LambertError::Collinear {
             angle_deg,
@@ -759,5 +759,22 @@ mod tests {
                 .unwrap_or_else(|e| panic!("t/tp = {f}: {e}"));
             assert!(miss_m(&r1, &r2, &sol, tof).0 < 1.0, "t/tp = {f}");
         }
+    }
+
+    /// Solution count: M revolutions need T ≥ T_min(M); `max_revs` caps the search.
+    #[test]
+    fn solution_count_follows_max_revs_and_time() {
+        let r1 = km(6778.0, 0.0, 0.0);
+        let r2 = km(-2000.0, 6500.0, 2900.0);
+        let p = TransferDirection::Prograde;
+        let n = |tof: f64, m: u32| solve_lambert(&r1, &r2, tof, MU, p, m).unwrap().len();
+        // 9 h is about 5.8 periods of a 6800-km orbit.
+        assert_eq!(n(32_400.0, 0), 1);
+        assert_eq!(n(32_400.0, 2), 5);
+        assert_eq!(n(32_400.0, 5), 11);
+        // 1 h (< one period of any orbit through r1, r2 at this size): no multi-rev solution.
+        assert_eq!(n(3600.0, 5), 1);
+        let all = n(32_400.0, 1000);
+        assert!((11..=13).contains(&all), "{all}");
     }
 }
