@@ -5,13 +5,14 @@
 //! (x < 1 ellipse, x = 1 parabola, x > 1 hyperbola) of the geometry parameter
 //! λ = ±√(1 − c/s) (c chord, s semi-perimeter) and the non-dimensional time T = √(2μ/s³)·Δt.
 //! T(x) is evaluated with Lagrange's/Lancaster's expression away from x = 1 and with Battin's
-//! hypergeometric series 2F1(3, 1; 5/2; S₁) near it (0-rev only, √0.6 < x < √1.4, as in the paper),
-//! and solved for x with third-order Householder iterations started from Izzo's initial guesses
-//! (eqs. 30 and 31). For every M ≥ 1 the minimum T_min(M) is found with Halley iterations
-//! on dT/dx = 0 started at x = 0; when T > T_min there are two M-revolution solutions, one on
-//! each side of x(T_min): the *left* (x < x_min) and *right* (x > x_min) branch. Velocities follow
-//! from the paper's radial/tangential decomposition (Algorithm 1), which is free of the f and g
-//! singularities of the universal-variable formulations.
+//! hypergeometric series 2F1(3, 1; 5/2; S₁) near it (0-rev only, √0.6 < x < √1.4, as in the
+//! paper), and solved for x with third-order Householder iterations started from Izzo's initial
+//! guesses for the single- and multi-revolution cases. For every M ≥ 1 the minimum T_min(M) is
+//! found with Halley iterations on dT/dx = 0 started at x = 0; when T > T_min there are two
+//! M-revolution solutions, one on each side of x(T_min): the *left* (x < x_min) and *right*
+//! (x > x_min) branch. Velocities follow from the paper's radial/tangential velocity components
+//! (its Algorithm 1), which are free of the f and g singularities of universal-variable
+//! formulations.
 //!
 //! Shape: one call returns every solution (0-rev, then Left/Right per revolution count up to
 //! `max_revs`) in a `Vec` because the count is not known in advance; [`solve_lambert_single`]
@@ -21,7 +22,8 @@
 //! momentum in the given frame (Izzo's convention): `Prograde` means h_z ≥ 0. Transfers with
 //! r₁ ∥ r₂ (0° or 180°) are rejected because the transfer plane is undefined; the threshold is
 //! sin θ < [`COLLINEAR_SIN_TOL`], below which the rounding of r₁ × r₂ tilts the computed plane by
-//! more than ≈ 2e-8 rad.
+//! more than ≈ 1e-8 rad (0.1 mm/s at 7.5 km/s).
+//! A transfer plane containing the z axis (h_z = 0) counts as prograde.
 //!
 //! Validation (unit tests below, data in `shared/validation/lambert_cases.csv`): Vallado 4th ed.
 //! Ex 7-5, Curtis 3rd ed. Ex 5.2 and 5.3, Battin Ex 7.12, GMAT2020a hyperbolic cases, G. J. Der
@@ -237,10 +239,11 @@ fn hyp2f1b(z: f64) -> f64 {
     res
 }
 
-/// Non-dimensional time of flight T(x) for M revolutions (Izzo eqs. 18 and 20).
+/// Non-dimensional time of flight T(x) for M revolutions (Izzo: Lancaster's expression, and
+/// Battin's series near x = 1).
 fn tof(x: f64, y: f64, l: f64, m: u32) -> f64 {
     if m == 0 && x > 0.6f64.sqrt() && x < 1.4f64.sqrt() {
-        // Battin's series near the parabola (Izzo §3, eq. 20).
+        // Battin's hypergeometric series near the parabola (as in Izzo 2015).
         let eta = y - l * x;
         let s1 = 0.5 * (1.0 - l - x * eta);
         let q = 4.0 / 3.0 * hyp2f1b(s1);
@@ -256,7 +259,7 @@ fn tof(x: f64, y: f64, l: f64, m: u32) -> f64 {
     }
 }
 
-/// dT/dx, d²T/dx², d³T/dx³ (Izzo eq. 22).
+/// dT/dx, d²T/dx², d³T/dx³ (Izzo's closed forms in x, y = √(1 − λ²(1 − x²)), T).
 #[inline]
 fn tof_derivatives(x: f64, y: f64, t: f64, l: f64) -> (f64, f64, f64) {
     let omx2 = 1.0 - x * x;
@@ -271,7 +274,7 @@ fn tof_derivatives(x: f64, y: f64, t: f64, l: f64) -> (f64, f64, f64) {
     (d1, d2, d3)
 }
 
-/// Householder (third-order) iterations on T(x) = T* (Izzo §3).
+/// Householder (third-order) iterations on T(x) = T* (Izzo 2015).
 fn householder(x0: f64, t_target: f64, l: f64, m: u32) -> Result<f64, LambertError> {
     let mut x = x0;
     for _ in 0..MAX_ITER {
@@ -344,7 +347,7 @@ fn solution(g: &Geometry, x: f64, revs: u32, branch: Branch) -> LambertSolution 
     }
 }
 
-/// Izzo's 0-rev initial guess (eq. 30, with the exponent ln 2 / ln(T₁/T₀₀) that makes the
+/// Izzo's 0-rev initial guess (with the exponent ln 2 / ln(T₁/T₀₀) that makes the
 /// guess exact at x = 0 and x = 1).
 fn x0_single(t: f64, l: f64) -> f64 {
     let t00 = l.acos() + l * (1.0 - l * l).sqrt();
@@ -744,7 +747,8 @@ mod tests {
     }
 
     /// Near-parabolic transfers (x ≈ 1, where T'(x) has a removable 0/0): the Lambert–Euler
-    /// parabolic time t_p = (s^{3/2} − (s − c)^{3/2}) √2 / (3 √μ) (Battin eq. 4.?; Izzo eq. 6)
+    /// parabolic time t_p = (s^{3/2} − (s − c)^{3/2}) √2 / (3 √μ) (Euler's parabolic time, the
+    /// x = 1 limit of Izzo's T(x))
     /// and times within 1e-6 of it.
     #[test]
     fn near_parabolic_transfers_converge() {
