@@ -1,3 +1,5 @@
-//! Guidance, navigation and targeting (top layer): relative motion and manoeuvre planning built on the lower layers.
+//! Guidance, navigation and control — the top layer: launch windows, Lambert targeting and
+//! Clohessy–Wiltshire relative motion for rendezvous, built on the orbit core and environment.
 
 pub mod cw;
+pub mod lambert;

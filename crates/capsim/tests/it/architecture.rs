@@ -1,5 +1,5 @@
 //! The layering of ARCHITECTURE.md, checked on the source: a module may only `use` modules to
-//! its left in `constants, time, frames → state → propagate → env, vehicle → dynamics`.
+//! its left in `constants, time, frames → state → propagate → env, vehicle → dynamics → gnc`.
 
 use std::path::Path;
 
