@@ -13,6 +13,7 @@ pub mod constants;
 pub mod dynamics;
 pub mod env;
 pub mod frames;
+pub mod gnc;
 pub mod propagate;
 pub mod state;
 pub mod time;

@@ -3,12 +3,13 @@
 
 use std::path::Path;
 
-const LAYERS: [&[&str]; 5] = [
+const LAYERS: [&[&str]; 6] = [
     &["constants", "time", "frames"],
     &["state"],
     &["propagate"],
     &["env", "vehicle"],
     &["dynamics"],
+    &["gnc"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
