@@ -28,8 +28,9 @@
 //!   geocentric latitude φ: `sin β = cos i / cos φ` (northerly, β < 90°, for ascending passes;
 //!   180° − β for descending), and the Earth-relative azimuth removes the site's rotation speed
 //!   `v_rot = ω_E·ρ_site` from the insertion velocity `V`:
-//!   `tan Az = (V sin β − v_rot) / (V cos β)` (Vallado 4th ed. §6.? "launch windows"/launch
-//!   azimuth; Chobotov, *Orbital Mechanics*, 3rd ed., launch-azimuth relations). `V` is the
+//!   `tan Az = (V sin β − v_rot) / (V cos β)` (Vallado 4th ed., ch. 6, launch
+//!   azimuth of a direct ascent; Chobotov (ed.), *Orbital Mechanics*, 3rd ed., AIAA 2002, the
+//!   same relations; the section numbers were not checked here). `V` is the
 //!   vis-viva speed at the insertion point of the [`InsertionSpec`] orbit. Impossible (error)
 //!   when |φ| > i: no in-plane passes.
 //! * **Ascent (insertion) model.** The launcher is modelled by its end point only. Its
@@ -716,7 +717,9 @@ mod tests {
     /// Δt = +74 s (model later than the real launch).
     #[test]
     fn tma11_launch_time_matches_the_real_launch() {
+        let clock = std::time::Instant::now();
         let ops = search(&iss());
+        eprintln!("3-day search: {:?}", clock.elapsed());
         let asc = ops.iter().filter(|o| o.node == Node::Ascending).count();
         let desc = ops.iter().filter(|o| o.node == Node::Descending).count();
         assert_eq!((asc, desc), (3, 3), "{ops:#?}");
@@ -818,6 +821,7 @@ mod tests {
                 .dot(&s.r.into_raw().normalize())
                 .asin();
             assert!(off.to_degrees().abs() < 0.05, "{}", off.to_degrees());
+            eprintln!("insertion off-plane {:.2e}°", off.to_degrees());
             // Ascending insertion moves north, descending south.
             let north = s.v.z() > 0.0;
             assert_eq!(north, o.node == Node::Ascending);
