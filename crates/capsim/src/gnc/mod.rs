@@ -3,3 +3,4 @@
 
 pub mod cw;
 pub mod lambert;
+pub mod launch_window;
