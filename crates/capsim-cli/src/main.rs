@@ -34,6 +34,8 @@ enum Command {
     Propagate(Box<commands::propagate::Args>),
     /// Evaluate an atmosphere model at one point (US76, NRLMSISE-00, exponential).
     Atmosphere(commands::atmosphere::Args),
+    /// In-plane launch opportunities from a site to a target orbit (TLE).
+    LaunchWindow(commands::launch_window::Args),
     /// Run a scenario file and write its outputs (OEM, CSV, events, summary).
     Run(commands::run::Args),
     /// Parse, validate and build a scenario without propagating.
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Propagate(a) => commands::propagate::run(&a),
         Command::Atmosphere(a) => commands::atmosphere::run(&a),
+        Command::LaunchWindow(a) => commands::launch_window::run(&a),
         Command::Run(a) => commands::run::run(&a),
         Command::Check(a) => commands::run::check(&a),
     };

@@ -1041,3 +1041,64 @@ fn full_force_model_with_reboost_and_daily_report() {
     assert_eq!(out.status.code(), Some(2), "drag without a vehicle");
     assert!(text(&out.stderr).contains("--mass-kg"));
 }
+
+/// `capsim launch-window` (issue #4 contract): a JSON array with launch_utc, node, azimuth_deg
+/// and phase_angle_deg; from Baikonur to the ISS it finds an ascending opportunity within 3
+/// minutes of Soyuz TMA-11's lift-off, 2007-10-10 13:22:38.9 UTC
+/// (../shared/reference/soyuz-tma-11.md); a site above the inclination is bad input.
+#[test]
+fn launch_window_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("lw.json");
+    let out = capsim(
+        dir.path(),
+        &[
+            "launch-window",
+            "--site",
+            "45.9203,63.3422,90",
+            "--target",
+            p(&data("iss.tle")),
+            "--from",
+            "2007-10-09",
+            "--days",
+            "3",
+            "--json",
+            p(&json),
+        ],
+    );
+    assert_ok(&out, "launch-window");
+    let body = std::fs::read_to_string(&json).unwrap();
+    assert!(body.trim_start().starts_with('[') && body.trim_end().ends_with(']'));
+    for key in [
+        "\"launch_utc\"",
+        "\"node\"",
+        "\"azimuth_deg\"",
+        "\"phase_angle_deg\"",
+    ] {
+        assert!(body.contains(key), "missing {key}");
+    }
+    let line = body
+        .lines()
+        .find(|l| l.contains("\"launch_utc\": \"2007-10-10T13:") && l.contains("ascending"))
+        .expect("an ascending opportunity on 10 Oct 2007 around 13 h");
+    let t = line.split("T13:").nth(1).unwrap();
+    let minutes: f64 = t[..2].parse().unwrap();
+    let seconds: f64 = t[3..9].parse().unwrap();
+    let dt = (minutes * 60.0 + seconds) - (22.0 * 60.0 + 38.9);
+    assert!(dt.abs() < 180.0, "opportunity {dt} s from the real launch");
+    let out = capsim(
+        dir.path(),
+        &[
+            "launch-window",
+            "--site",
+            "70,0",
+            "--target",
+            p(&data("iss.tle")),
+            "--from",
+            "2007-10-09",
+            "--days",
+            "1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

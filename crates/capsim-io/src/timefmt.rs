@@ -16,6 +16,22 @@ pub fn iso_utc_micro(epoch: Epoch) -> String {
 /// Parses an epoch string; a bare ISO date-time without a time scale is taken as UTC.
 pub fn parse_epoch(text: &str) -> Result<Epoch, String> {
     let t = text.trim();
+    // A bare date is midnight UTC of that day.
+    let date_only = t.len() == 10
+        && t.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let owned;
+    let t = if date_only {
+        owned = format!("{t}T00:00:00");
+        owned.as_str()
+    } else {
+        t
+    };
     let with_scale = if t.ends_with(" UTC")
         || t.ends_with(" TAI")
         || t.ends_with(" TT")
@@ -43,5 +59,7 @@ mod tests {
         let z = parse_epoch("2008-04-19T05:06:03Z").unwrap();
         assert_eq!(iso_utc_micro(z), "2008-04-19T05:06:03.000000");
         assert!(parse_epoch("yesterday").is_err());
+        let d = parse_epoch("2007-10-09").unwrap();
+        assert_eq!(iso_utc_micro(d), "2007-10-09T00:00:00.000000");
     }
 }

@@ -2,5 +2,6 @@
 
 pub mod atmosphere;
 pub mod force_args;
+pub mod launch_window;
 pub mod propagate;
 pub mod run;
