@@ -28,7 +28,7 @@
 //!
 //! Accuracy: the linearisation neglects terms of order n²|ρ|²/a; for |ρ| = 1 km in low Earth orbit
 //! the error grows to the order of a metre per orbit (measured in the tests against exact
-//! two-body motion and reported in docs/models-cw.md). Valid for a circular (or near-circular,
+//! two-body motion and reported in docs/models.md). Valid for a circular (or near-circular,
 //! e ≲ |ρ|/a) target orbit and no perturbations other than the constant applied acceleration.
 //!
 //! All matrices are fixed-size (`SMatrix`), nothing allocates.
