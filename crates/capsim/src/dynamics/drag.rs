@@ -21,7 +21,7 @@ use super::forces::{EvalContext, ForceModel, ModelError};
 use crate::constants::EARTH_ROTATION_RATE_RAD_S;
 use crate::env::atmosphere::{AtmosphereModel, AtmosphereQuery};
 use crate::env::space_weather::SpaceWeatherValues;
-use crate::frames::geodetic::itrf_to_geodetic;
+use crate::frames::geodetic::{itrf_to_geodetic, Geodetic};
 use crate::frames::{Gcrf, Itrf, Vec3};
 use crate::vehicle::BallisticProperties;
 use std::fmt::Debug;
@@ -96,13 +96,8 @@ impl DragForce {
         &self.vehicle
     }
 
-    fn density_exact(
-        &self,
-        tt_s: f64,
-        r_itrf: &Vec3<Itrf>,
-        alt_offset_m: f64,
-    ) -> Result<(f64, f64), ModelError> {
-        let g = itrf_to_geodetic(r_itrf);
+    /// The atmosphere model at geodetic point `g` raised by `alt_offset_m`: density, kg/m³.
+    fn density_exact(&self, tt_s: f64, g: &Geodetic, alt_offset_m: f64) -> Result<f64, ModelError> {
         let space_weather = match &self.space_weather {
             Some(p) => Some(
                 p.values_at_tt(tt_s)
@@ -121,23 +116,23 @@ impl DragForce {
             .atmosphere
             .evaluate(&q)
             .map_err(|e| ModelError::Other(format!("drag: {e}")))?;
-        Ok((s.density_kg_m3, g.alt_m))
+        Ok(s.density_kg_m3)
     }
 
     /// Density at the evaluation point, exact or from the anchors. Above the atmosphere
     /// model's top (1000 km for the shipped models, where ρ < 4e-15 kg/m³) drag is neglected.
     fn density(&self, tt_s: f64, r_itrf: &Vec3<Itrf>) -> Result<f64, ModelError> {
+        // One geodetic conversion per evaluation, shared by every use below.
+        let g = itrf_to_geodetic(r_itrf);
+        let alt_m = g.alt_m;
         let (_, top_m) = self.atmosphere.altitude_range_m();
-        if itrf_to_geodetic(r_itrf).alt_m >= top_m {
+        if alt_m >= top_m {
             return Ok(0.0);
         }
         let spacing_s = match self.sampling {
-            DensitySampling::EveryEvaluation => {
-                return Ok(self.density_exact(tt_s, r_itrf, 0.0)?.0)
-            }
+            DensitySampling::EveryEvaluation => return self.density_exact(tt_s, &g, 0.0),
             DensitySampling::Anchored { spacing_s } => spacing_s,
         };
-        let alt_m = itrf_to_geodetic(r_itrf).alt_m;
         let mut anchors = self
             .anchors
             .lock()
@@ -151,20 +146,20 @@ impl DragForce {
         };
         let needs_anchor = !(near(pos) || (pos > 0 && near(pos - 1)));
         if needs_anchor {
-            let (rho, alt) = self.density_exact(tt_s, r_itrf, 0.0)?;
+            let rho = self.density_exact(tt_s, &g, 0.0)?;
             // The gradient sample goes 1 km up, or 1 km down near the model's top.
-            let dh = if alt + GRADIENT_STEP_M < top_m {
+            let dh = if alt_m + GRADIENT_STEP_M < top_m {
                 GRADIENT_STEP_M
             } else {
                 -GRADIENT_STEP_M
             };
-            let (rho_2, _) = self.density_exact(tt_s, r_itrf, dh)?;
+            let rho_2 = self.density_exact(tt_s, &g, dh)?;
             if !(rho > 0.0 && rho_2 > 0.0) {
                 return Ok(rho.max(0.0));
             }
             let a = Anchor {
                 t: tt_s,
-                alt_m: alt,
+                alt_m,
                 ln_rho: rho.ln(),
                 dln_rho_dh: (rho_2.ln() - rho.ln()) / dh,
             };

@@ -77,6 +77,44 @@ pub enum KeplerError {
     RetrogradeEquatorial { i_rad: f64 },
 }
 
+/// A position/velocity pair checked to define an orbit, with the quantities every element
+/// conversion needs first.
+struct RvChecked {
+    rv: nalgebra::Vector3<f64>,
+    vv: nalgebra::Vector3<f64>,
+    rn: f64,
+    vn: f64,
+    h: nalgebra::Vector3<f64>,
+    hn: f64,
+}
+
+/// μ valid, |r| and |v| finite, and a defined orbit plane (r not zero nor parallel to v).
+fn check_rv(r: &Vec3<Gcrf>, v: &Vec3<Gcrf>, mu_m3_s2: f64) -> Result<RvChecked, KeplerError> {
+    check_mu(mu_m3_s2)?;
+    let (rv, vv) = (*r.raw(), *v.raw());
+    let rn = rv.norm();
+    let vn = vv.norm();
+    check_finite("|r| (m)", rn)?;
+    check_finite("|v| (m/s)", vn)?;
+    let h = rv.cross(&vv);
+    let hn = h.norm();
+    if rn == 0.0 || hn <= 1e-14 * rn * vn || hn == 0.0 {
+        return Err(KeplerError::Degenerate {
+            r_m: rn,
+            v_m_s: vn,
+            h_m2_s: hn,
+        });
+    }
+    Ok(RvChecked {
+        rv,
+        vv,
+        rn,
+        vn,
+        h,
+        hn,
+    })
+}
+
 fn check_mu(mu: f64) -> Result<(), KeplerError> {
     if mu.is_finite() && mu > 0.0 {
         Ok(())
@@ -152,21 +190,15 @@ impl Keplerian {
         v: &Vec3<Gcrf>,
         mu_m3_s2: f64,
     ) -> Result<Self, KeplerError> {
-        check_mu(mu_m3_s2)?;
-        let (rv, vv) = (r.raw(), v.raw());
-        let rn = rv.norm();
-        let vn = vv.norm();
-        check_finite("|r| (m)", rn)?;
-        check_finite("|v| (m/s)", vn)?;
-        let h = rv.cross(vv);
-        let hn = h.norm();
-        if rn == 0.0 || hn <= 1e-14 * rn * vn || hn == 0.0 {
-            return Err(KeplerError::Degenerate {
-                r_m: rn,
-                v_m_s: vn,
-                h_m2_s: hn,
-            });
-        }
+        let RvChecked {
+            rv,
+            vv,
+            rn,
+            vn,
+            h,
+            hn,
+        } = check_rv(r, v, mu_m3_s2)?;
+        let (rv, vv) = (&rv, &vv);
         let mu = mu_m3_s2;
         let ev = (rv * (vn * vn - mu / rn) - vv * rv.dot(vv)) / mu;
         let e = ev.norm();
@@ -718,22 +750,16 @@ impl Equinoctial {
         v: &Vec3<Gcrf>,
         mu_m3_s2: f64,
     ) -> Result<Self, KeplerError> {
-        check_mu(mu_m3_s2)?;
+        let RvChecked {
+            rv,
+            vv,
+            rn,
+            vn,
+            h: hv,
+            hn,
+        } = check_rv(r, v, mu_m3_s2)?;
+        let (rv, vv) = (&rv, &vv);
         let mu = mu_m3_s2;
-        let (rv, vv) = (r.raw(), v.raw());
-        let rn = rv.norm();
-        let vn = vv.norm();
-        check_finite("|r| (m)", rn)?;
-        check_finite("|v| (m/s)", vn)?;
-        let hv = rv.cross(vv);
-        let hn = hv.norm();
-        if rn == 0.0 || hn <= 1e-14 * rn * vn || hn == 0.0 {
-            return Err(KeplerError::Degenerate {
-                r_m: rn,
-                v_m_s: vn,
-                h_m2_s: hn,
-            });
-        }
         let w = hv / hn;
         if 1.0 + w.z <= 1e-12 {
             return Err(KeplerError::RetrogradeEquatorial {
