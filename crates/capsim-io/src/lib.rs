@@ -13,6 +13,7 @@ pub mod error;
 pub mod event_spec;
 pub mod oem;
 pub mod omm_file;
+pub mod plot;
 pub mod scenario;
 pub mod space_weather_file;
 pub mod state_file;
