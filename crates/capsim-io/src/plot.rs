@@ -173,7 +173,10 @@ fn draw_err<E: std::fmt::Debug>(title: &str) -> impl Fn(E) -> PlotError + '_ {
     }
 }
 
-fn data_range(chart: &Chart) -> Result<((f64, f64), (f64, f64)), PlotError> {
+/// (x range, y range) of a chart.
+type Ranges = ((f64, f64), (f64, f64));
+
+fn data_range(chart: &Chart) -> Result<Ranges, PlotError> {
     let mut xmin = f64::INFINITY;
     let mut xmax = f64::NEG_INFINITY;
     let mut ymin = f64::INFINITY;
