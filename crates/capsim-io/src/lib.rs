@@ -11,6 +11,7 @@ pub mod csv;
 pub mod eop_file;
 pub mod error;
 pub mod event_spec;
+pub mod geo_export;
 pub mod oem;
 pub mod omm_file;
 pub mod plot;
