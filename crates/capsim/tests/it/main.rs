@@ -2,5 +2,6 @@
 
 mod architecture;
 mod drag_validation;
+mod entry_nesc;
 mod orbit_validation;
 mod support;
