@@ -200,6 +200,13 @@ impl EntryAtmosphere {
         alt_m: f64,
         tt_s: f64,
     ) -> Result<AirSample, EntryError> {
+        // Below a model's floor (only reached by trial Runge–Kutta stages past touchdown) the
+        // floor's air is used; the step is then cut at the touchdown event.
+        let floor = match &self.model {
+            AtmosphereChoice::Custom(m) => m.altitude_range_m().0,
+            _ => -5000.0,
+        };
+        let alt_m = if alt_m < floor { floor } else { alt_m };
         let (rho, a_opt, t_opt) = match &self.model {
             AtmosphereChoice::Off => (0.0, None, None),
             AtmosphereChoice::Us76 => {

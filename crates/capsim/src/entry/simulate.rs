@@ -798,7 +798,19 @@ pub fn simulate_entry(
                     return Err(EntryError::StepSizeUnderflow { t_s: t, h_s: hh });
                 }
             }
-            let o = dp54_step(&forces, t, &y, &k1, hh, opts.rel_tol, opts.abs_tol, &mut nfev)?;
+            // A failing trial stage (e.g. a huge overshoot through the ground) is a rejected
+            // step while the step can still shrink; only a tiny failing step is an error.
+            let o = match dp54_step(&forces, t, &y, &k1, hh, opts.rel_tol, opts.abs_tol, &mut nfev) {
+                Ok(o) => o,
+                Err(e) => {
+                    if hh > 1e-3 {
+                        n_rej += 1;
+                        h = hh * 0.25;
+                        continue;
+                    }
+                    return Err(e);
+                }
+            };
             let err = o.err;
             if !err.is_finite() {
                 n_rej += 1;

@@ -3,5 +3,6 @@
 mod architecture;
 mod drag_validation;
 mod entry_nesc;
+mod entry_physics;
 mod orbit_validation;
 mod support;
