@@ -40,7 +40,10 @@ impl AeroTable {
         }
         for i in 0..n {
             if !self.mach[i].is_finite() || self.mach[i] < 0.0 {
-                return bad(format!("mach[{i}] = {} must be finite and ≥ 0", self.mach[i]));
+                return bad(format!(
+                    "mach[{i}] = {} must be finite and ≥ 0",
+                    self.mach[i]
+                ));
             }
             if i > 0 && self.mach[i] <= self.mach[i - 1] {
                 return bad(format!(

@@ -89,7 +89,11 @@ pub struct TabulatedBank {
 
 impl TabulatedBank {
     /// Builds the law, checking the table (equal lengths, strictly increasing finite x).
-    pub fn new(index: BankIndex, x: Vec<f64>, bank_rad: Vec<f64>) -> Result<Self, super::EntryError> {
+    pub fn new(
+        index: BankIndex,
+        x: Vec<f64>,
+        bank_rad: Vec<f64>,
+    ) -> Result<Self, super::EntryError> {
         if x.is_empty() || x.len() != bank_rad.len() {
             return Err(super::EntryError::InvalidConfig(format!(
                 "bank table: {} abscissae and {} angles (must be equal and > 0)",

@@ -151,7 +151,10 @@ impl EntryConfig {
         self.initial_configuration.validate()?;
         if let Some(b) = &self.deorbit_burn {
             if !(b.ignition_t_s.is_finite() && b.ignition_t_s >= 0.0) {
-                return bad(format!("deorbit burn ignition {} s must be ≥ 0", b.ignition_t_s));
+                return bad(format!(
+                    "deorbit burn ignition {} s must be ≥ 0",
+                    b.ignition_t_s
+                ));
             }
             if !(b.thrust_n.is_finite() && b.thrust_n > 0.0) {
                 return bad(format!("deorbit burn thrust {} N must be > 0", b.thrust_n));
@@ -160,10 +163,14 @@ impl EntryConfig {
                 return bad(format!("deorbit burn Isp {} s must be > 0", b.isp_s));
             }
             match b.cutoff {
-                BurnCutoff::Duration { duration_s } if !(duration_s.is_finite() && duration_s > 0.0) => {
+                BurnCutoff::Duration { duration_s }
+                    if !(duration_s.is_finite() && duration_s > 0.0) =>
+                {
                     return bad(format!("deorbit burn duration {duration_s} s must be > 0"));
                 }
-                BurnCutoff::DeltaV { delta_v_m_s } if !(delta_v_m_s.is_finite() && delta_v_m_s > 0.0) => {
+                BurnCutoff::DeltaV { delta_v_m_s }
+                    if !(delta_v_m_s.is_finite() && delta_v_m_s > 0.0) =>
+                {
                     return bad(format!("deorbit burn Δv {delta_v_m_s} m/s must be > 0"));
                 }
                 _ => {}
@@ -216,7 +223,10 @@ impl EntryConfig {
         let mut last_alt = f64::INFINITY;
         for (i, c) in self.parachutes.iter().enumerate() {
             if !(c.cd_area_m2.is_finite() && c.cd_area_m2 >= 0.0) {
-                return bad(format!("parachute '{}': Cd·A {} m² must be ≥ 0", c.name, c.cd_area_m2));
+                return bad(format!(
+                    "parachute '{}': Cd·A {} m² must be ≥ 0",
+                    c.name, c.cd_area_m2
+                ));
             }
             if !(c.inflation_time_s.is_finite() && c.inflation_time_s >= 0.0) {
                 return bad(format!(
@@ -248,7 +258,10 @@ impl EntryConfig {
                         ));
                     }
                     if !(dt_s.is_finite() && dt_s >= 0.0) {
-                        return bad(format!("parachute '{}': delay {dt_s} s must be ≥ 0", c.name));
+                        return bad(format!(
+                            "parachute '{}': delay {dt_s} s must be ≥ 0",
+                            c.name
+                        ));
                     }
                 }
             }

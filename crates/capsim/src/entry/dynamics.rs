@@ -81,7 +81,7 @@ pub(crate) struct StepForces<'a> {
 }
 
 /// Quantities derived at one evaluation.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Diagnostics {
     pub lat_rad: f64,
     pub lon_rad: f64,
@@ -94,9 +94,47 @@ pub(crate) struct Diagnostics {
     pub sensed_g: f64,
     pub drag_accel_m_s2: f64,
     pub lift_accel_m_s2: f64,
+    /// ρ·(Cd·A)_total/(2m), 1/m: the drag acceleration is −k·|v_a|·v_a (for the Jacobian).
+    pub drag_k_per_m: f64,
+    /// Air-relative velocity, Earth-fixed axes, m/s.
+    pub v_air: Vector3<f64>,
+}
+
+impl Default for Diagnostics {
+    fn default() -> Self {
+        Self {
+            lat_rad: 0.0,
+            lon_rad: 0.0,
+            alt_m: 0.0,
+            air_speed_m_s: 0.0,
+            mach: 0.0,
+            q_pa: 0.0,
+            density_kg_m3: 0.0,
+            heat_flux_w_m2: 0.0,
+            sensed_g: 0.0,
+            drag_accel_m_s2: 0.0,
+            lift_accel_m_s2: 0.0,
+            drag_k_per_m: 0.0,
+            v_air: Vector3::zeros(),
+        }
+    }
 }
 
 impl StepForces<'_> {
+    /// ∂(dv/dt)/∂v at a point with diagnostics `d`: Coriolis and drag (the stiff part under a
+    /// parachute). Position and lift derivatives are left out (a W-method tolerates it).
+    pub(crate) fn jacobian_vv(&self, d: &Diagnostics) -> nalgebra::Matrix3<f64> {
+        let w = self.earth.omega_rad_s;
+        // −2 ω×v with ω = (0, 0, w): rows (0, 2w, 0), (−2w, 0, 0), (0, 0, 0).
+        let mut j = nalgebra::Matrix3::new(0.0, 2.0 * w, 0.0, -2.0 * w, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let vn = d.v_air.norm();
+        if vn > 0.0 && d.drag_k_per_m > 0.0 {
+            let u = d.v_air / vn;
+            j -= (nalgebra::Matrix3::identity() + u * u.transpose()) * (d.drag_k_per_m * vn);
+        }
+        j
+    }
+
     /// dy/dt and the diagnostics at (t, y).
     #[inline]
     pub(crate) fn rhs(&self, t_s: f64, y: &State8) -> Result<(State8, Diagnostics), EntryError> {
@@ -109,7 +147,8 @@ impl StepForces<'_> {
                 what: format!("state r = [{}, {}, {}] m, mass {m} kg", r.x, r.y, r.z),
             });
         }
-        let (lat, lon, alt) = self.earth.geodetic(&r);
+        let gp = self.earth.geodetic_full(&r);
+        let (lat, lon, alt) = (gp.lat_rad, gp.lon_rad, gp.alt_m);
         let air = self
             .atmosphere
             .sample(self.atmos_eval, lat, lon, alt, self.epoch_tt_s + t_s)?;
@@ -123,10 +162,7 @@ impl StepForces<'_> {
             density_kg_m3: air.density_kg_m3,
             ..Diagnostics::default()
         };
-        let enu = enu_axes(lat, lon);
-        let east = Vector3::new(enu[(0, 0)], enu[(0, 1)], enu[(0, 2)]);
-        let north = Vector3::new(enu[(1, 0)], enu[(1, 1)], enu[(1, 2)]);
-        let up = Vector3::new(enu[(2, 0)], enu[(2, 1)], enu[(2, 2)]);
+        let (east, north, up) = gp.enu();
         let va = if air.wind_east_m_s != 0.0 || air.wind_north_m_s != 0.0 {
             v - east * air.wind_east_m_s - north * air.wind_north_m_s
         } else {
@@ -134,6 +170,7 @@ impl StepForces<'_> {
         };
         let vas = va.norm();
         d.air_speed_m_s = vas;
+        d.v_air = va;
         d.mach = vas / air.speed_of_sound_m_s;
         let mut mdot = 0.0;
         if vas > 0.0 && air.density_kg_m3 > 0.0 {
@@ -145,6 +182,7 @@ impl StepForces<'_> {
             let vhat = va / vas;
             let drag = q * (cds + chute_cda) / m;
             d.drag_accel_m_s2 = drag;
+            d.drag_k_per_m = 0.5 * air.density_kg_m3 * (cds + chute_cda) / m;
             sensed -= vhat * drag;
             if self.lift_on && ld != 0.0 {
                 let up_perp = up - vhat * up.dot(&vhat);
@@ -157,7 +195,8 @@ impl StepForces<'_> {
                     sensed += (u * self.cos_bank + side * self.sin_bank) * lift;
                 }
             }
-            d.heat_flux_w_m2 = sutton_graves_w_m2(air.density_kg_m3, self.config.nose_radius_m, vas);
+            d.heat_flux_w_m2 =
+                sutton_graves_w_m2(air.density_kg_m3, self.config.nose_radius_m, vas);
         }
         if let Some(th) = &self.thrust {
             let vin = v + w.cross(&r);
@@ -200,5 +239,8 @@ pub(crate) fn gamma_heading(lat_rad: f64, lon_rad: f64, v: &Vector3<f64>) -> (f6
     let enu = enu_axes(lat_rad, lon_rad);
     let l = enu * v;
     let h = (l.x * l.x + l.y * l.y).sqrt();
-    (l.z.atan2(h), l.x.atan2(l.y).rem_euclid(std::f64::consts::TAU))
+    (
+        l.z.atan2(h),
+        l.x.atan2(l.y).rem_euclid(std::f64::consts::TAU),
+    )
 }

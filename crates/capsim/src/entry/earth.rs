@@ -107,7 +107,11 @@ impl EarthModel {
                 self.sphere_radius_m,
                 self.sphere_radius_m > 0.0,
             ),
-            ("omega_rad_s", self.omega_rad_s, self.omega_rad_s.abs() < 1.0),
+            (
+                "omega_rad_s",
+                self.omega_rad_s,
+                self.omega_rad_s.abs() < 1.0,
+            ),
         ];
         for (name, v, ok) in checks {
             if !(ok && v.is_finite()) {
@@ -171,17 +175,50 @@ impl EarthModel {
     /// of an Earth-fixed position. Exact closed form (Heikkinen 1982 / Zhu 1994); on the sphere,
     /// geocentric latitude and radial height.
     pub fn geodetic(&self, r: &Vector3<f64>) -> (f64, f64, f64) {
+        let g = self.geodetic_full(r);
+        (g.lat_rad, g.lon_rad, g.alt_m)
+    }
+
+    /// [`EarthModel::geodetic`] plus the sines and cosines of latitude and longitude, obtained
+    /// from the same intermediates without further trigonometric calls (for the local axes).
+    #[inline]
+    pub(crate) fn geodetic_full(&self, r: &Vector3<f64>) -> GeodeticPoint {
+        let (lat, lon, h, num, p) = self.geodetic_parts(r);
+        let n = num.hypot(p);
+        let (sin_lat, cos_lat) = if n > 0.0 {
+            (num / n, p / n)
+        } else {
+            (0.0, 1.0)
+        };
+        let (sin_lon, cos_lon) = if p > 0.0 {
+            (r.y / p, r.x / p)
+        } else {
+            (0.0, 1.0)
+        };
+        GeodeticPoint {
+            lat_rad: lat,
+            lon_rad: lon,
+            alt_m: h,
+            sin_lat,
+            cos_lat,
+            sin_lon,
+            cos_lon,
+        }
+    }
+
+    /// (lat, lon, h, N, P) with tan(lat) = N/P.
+    #[inline]
+    fn geodetic_parts(&self, r: &Vector3<f64>) -> (f64, f64, f64, f64, f64) {
         let lon = r.y.atan2(r.x);
         let p2 = r.x * r.x + r.y * r.y;
         let p = p2.sqrt();
         let (a, e2) = self.shape();
         if e2 == 0.0 {
-            return (r.z.atan2(p), lon, (p2 + r.z * r.z).sqrt() - a);
+            return (r.z.atan2(p), lon, (p2 + r.z * r.z).sqrt() - a, r.z, p);
         }
         let z = r.z;
         let z2 = z * z;
         let b2 = a * a * (1.0 - e2);
-        let b = b2.sqrt();
         let ep2 = e2 / (1.0 - e2);
         let f = 54.0 * b2 * z2;
         let g = p2 + (1.0 - e2) * z2 - e2 * (a * a - b2);
@@ -191,7 +228,9 @@ impl EarthModel {
         let pp = f / (3.0 * k * k * g * g);
         let q = (1.0 + 2.0 * e2 * e2 * pp).sqrt();
         let r0 = -pp * e2 * p / (1.0 + q)
-            + (0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z2 / (q * (1.0 + q)) - 0.5 * pp * p2)
+            + (0.5 * a * a * (1.0 + 1.0 / q)
+                - pp * (1.0 - e2) * z2 / (q * (1.0 + q))
+                - 0.5 * pp * p2)
                 .max(0.0)
                 .sqrt();
         let t = p - e2 * r0;
@@ -199,9 +238,9 @@ impl EarthModel {
         let v = (t * t + (1.0 - e2) * z2).sqrt();
         let z0 = b2 * z / (a * v);
         let h = u * (1.0 - b2 / (a * v));
-        let lat = (z + ep2 * z0).atan2(p);
-        let _ = b;
-        (lat, lon, h)
+        let num = z + ep2 * z0;
+        let lat = num.atan2(p);
+        (lat, lon, h, num, p)
     }
 
     /// Earth-fixed position of a geodetic point (rad, rad, m above the ellipsoid or sphere).
@@ -214,6 +253,31 @@ impl EarthModel {
             (n + alt_m) * cl * co,
             (n + alt_m) * cl * so,
             (n * (1.0 - e2) + alt_m) * sl,
+        )
+    }
+}
+
+/// Geodetic coordinates with the sines and cosines of latitude and longitude.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct GeodeticPoint {
+    pub lat_rad: f64,
+    pub lon_rad: f64,
+    pub alt_m: f64,
+    pub sin_lat: f64,
+    pub cos_lat: f64,
+    pub sin_lon: f64,
+    pub cos_lon: f64,
+}
+
+impl GeodeticPoint {
+    /// East, north, up unit vectors (Earth-fixed components).
+    #[inline]
+    pub(crate) fn enu(&self) -> (Vector3<f64>, Vector3<f64>, Vector3<f64>) {
+        let (sl, cl, so, co) = (self.sin_lat, self.cos_lat, self.sin_lon, self.cos_lon);
+        (
+            Vector3::new(-so, co, 0.0),
+            Vector3::new(-sl * co, -sl * so, cl),
+            Vector3::new(cl * co, cl * so, sl),
         )
     }
 }
@@ -263,11 +327,11 @@ pub fn distance_bearing(lat1_deg: f64, lon1_deg: f64, lat2_deg: f64, lon2_deg: f
                 * f
                 * sin_alpha
                 * (sigma
-                    + c * sin_sigma
-                        * (cos_2sm + c * cos_sigma * (-1.0 + 2.0 * cos_2sm * cos_2sm)));
+                    + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1.0 + 2.0 * cos_2sm * cos_2sm)));
         if (lambda - prev).abs() < 1e-12 {
             let u_sq = cos2_alpha * (a * a - b * b) / (b * b);
-            let ka = 1.0 + u_sq / 16384.0 * (4096.0 + u_sq * (-768.0 + u_sq * (320.0 - 175.0 * u_sq)));
+            let ka =
+                1.0 + u_sq / 16384.0 * (4096.0 + u_sq * (-768.0 + u_sq * (320.0 - 175.0 * u_sq)));
             let kb = u_sq / 1024.0 * (256.0 + u_sq * (-128.0 + u_sq * (74.0 - 47.0 * u_sq)));
             let ds = kb
                 * sin_sigma
@@ -289,7 +353,8 @@ pub fn distance_bearing(lat1_deg: f64, lon1_deg: f64, lat2_deg: f64, lon2_deg: f
     let dphi = phi2 - phi1;
     let h = (dphi / 2.0).sin().powi(2) + phi1.cos() * phi2.cos() * (l / 2.0).sin().powi(2);
     let d = 2.0 * r_mean * h.sqrt().min(1.0).asin();
-    let az = (l.sin() * phi2.cos()).atan2(phi1.cos() * phi2.sin() - phi1.sin() * phi2.cos() * l.cos());
+    let az =
+        (l.sin() * phi2.cos()).atan2(phi1.cos() * phi2.sin() - phi1.sin() * phi2.cos() * l.cos());
     (d, az.to_degrees().rem_euclid(360.0))
 }
 

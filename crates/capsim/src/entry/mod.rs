@@ -53,7 +53,9 @@ pub enum Phase {
     /// Below the entry interface, before the first parachute.
     Atmospheric,
     /// Under parachute `index` of the sequence.
-    Parachute { index: usize },
+    Parachute {
+        index: usize,
+    },
     /// Soft-landing engines firing.
     SoftLanding,
     Landed,

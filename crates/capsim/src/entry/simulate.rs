@@ -28,9 +28,7 @@ use crate::time::tt_seconds_j2000;
 use super::aero::AeroConfiguration;
 use super::atmosphere::AtmosphereEval;
 use super::bank::{BankContext, BankLaw};
-use super::config::{
-    BurnCutoff, ChuteTrigger, EntryConfig, SeparationTrigger, G0_M_S2,
-};
+use super::config::{BurnCutoff, ChuteTrigger, EntryConfig, SeparationTrigger, G0_M_S2};
 use super::dynamics::{gamma_heading, ChuteRamp, Diagnostics, State8, StepForces, ThrustSpec};
 use super::earth::EarthModel;
 use super::{EntryError, Phase};
@@ -137,8 +135,8 @@ impl Default for EntryOptions {
         Self {
             record_history: false,
             history_step_s: 1.0,
-            rel_tol: 1e-8,
-            abs_tol: 1e-4,
+            rel_tol: 1e-7,
+            abs_tol: 1e-3,
             max_step_s: 60.0,
             max_time_s: 6.0 * 3600.0,
             end_time_s: None,
@@ -164,7 +162,9 @@ impl EntryOptions {
         if ok {
             Ok(())
         } else {
-            Err(EntryError::InvalidOptions(format!("{self:?}: every value must be finite and > 0")))
+            Err(EntryError::InvalidOptions(format!(
+                "{self:?}: every value must be finite and > 0"
+            )))
         }
     }
 }
@@ -329,9 +329,14 @@ fn dp54_step(
 ) -> Result<StepOut, EntryError> {
     let k2 = f.rhs(t + C2 * h, &(y + k1 * (h * A21)))?.0;
     let k3 = f.rhs(t + C3 * h, &(y + (k1 * A31 + k2 * A32) * h))?.0;
-    let k4 = f.rhs(t + C4 * h, &(y + (k1 * A41 + k2 * A42 + k3 * A43) * h))?.0;
+    let k4 = f
+        .rhs(t + C4 * h, &(y + (k1 * A41 + k2 * A42 + k3 * A43) * h))?
+        .0;
     let k5 = f
-        .rhs(t + C5 * h, &(y + (k1 * A51 + k2 * A52 + k3 * A53 + k4 * A54) * h))?
+        .rhs(
+            t + C5 * h,
+            &(y + (k1 * A51 + k2 * A52 + k3 * A53 + k4 * A54) * h),
+        )?
         .0;
     let k6 = f
         .rhs(
@@ -353,6 +358,134 @@ fn dp54_step(
         y1,
         k7,
         d7,
+        err: (s / 7.0).sqrt(),
+    })
+}
+
+// ROS34PW2: Rang & Angermann, "New Rosenbrock W-methods of order 3 for partial
+// differential algebraic equations of index 1", BIT 45 (2005) 761–787, Table 4.2 (as
+// tabulated in PETSc TSROSWRA34PW2). Hairer–Wanner form: (I − hγJ)·kᵢ = h·f(t + cᵢh,
+// y + Σ aᵢⱼkⱼ) + hJ·Σ γᵢⱼkⱼ, y₁ = y + Σ bᵢkᵢ; embedded order 2 with b̂.
+const RW_G: f64 = 0.435_866_521_508_459;
+const RW_A: [[f64; 3]; 4] = [
+    [0.0, 0.0, 0.0],
+    [0.871_733_043_016_918_01, 0.0, 0.0],
+    [0.844_570_600_153_694_23, -0.112_990_642_364_841_85, 0.0],
+    [0.0, 0.0, 1.0],
+];
+const RW_GAM: [[f64; 3]; 4] = [
+    [0.0, 0.0, 0.0],
+    [-0.871_733_043_016_918_01, 0.0, 0.0],
+    [-0.903_380_570_130_440_82, 0.054_180_672_388_095_326, 0.0],
+    [
+        0.242_123_807_060_953_46,
+        -1.223_250_583_904_514_7,
+        0.545_260_255_335_102_14,
+    ],
+];
+const RW_B: [f64; 4] = [
+    0.242_123_807_060_953_46,
+    -1.223_250_583_904_514_7,
+    1.545_260_255_335_102,
+    0.435_866_521_508_459,
+];
+const RW_BHAT: [f64; 4] = [
+    0.378_109_031_458_193_69,
+    -0.096_042_292_212_423_178,
+    0.5,
+    0.217_933_260_754_229_5,
+];
+
+/// One step of ROS34PW2, a 4-stage, 3rd-order (embedded 2nd), L-stable Rosenbrock
+/// W-method — its order holds for any approximation of the Jacobian. Used under parachutes,
+/// where the drag relaxation time (v_t/2g ≈ 0.4 s) makes explicit methods stability-bound
+/// (DP5(4) would need ~1.3 s steps for the whole ~15 min descent). The W matrix keeps only
+/// ∂(dv/dt)/∂v (drag, Coriolis) plus dr/dt = v, so (I − hγJ)⁻¹ reduces to a 3×3 inverse;
+/// the time derivative of f is not used (allowed for a W-method).
+#[allow(clippy::too_many_arguments)]
+fn rosw_step(
+    f: &StepForces,
+    t: f64,
+    y: &State8,
+    f0: &State8,
+    d0: &Diagnostics,
+    h: f64,
+    rtol: f64,
+    atol: f64,
+    atol_v: f64,
+    nfev: &mut u64,
+) -> Result<StepOut, EntryError> {
+    let gh = RW_G * h;
+    let jvv = f.jacobian_vv(d0);
+    let m = nalgebra::Matrix3::identity() - jvv * gh;
+    let Some(minv) = m.try_inverse() else {
+        return Err(EntryError::NonFinite {
+            t_s: t,
+            what: format!("singular Rosenbrock matrix at step {h} s"),
+        });
+    };
+    // (I − hγJ) x = b with J = [[0, I], [0, Jvv]] on (r, v), zero elsewhere.
+    let solve = |b: &State8| -> State8 {
+        let kv = minv * Vector3::new(b[3], b[4], b[5]);
+        State8::from([
+            b[0] + gh * kv.x,
+            b[1] + gh * kv.y,
+            b[2] + gh * kv.z,
+            kv.x,
+            kv.y,
+            kv.z,
+            b[6],
+            b[7],
+        ])
+    };
+    // h·J·u for the same J.
+    let hj = |u: &State8| -> State8 {
+        let uv = Vector3::new(u[3], u[4], u[5]);
+        let jv = jvv * uv;
+        State8::from([
+            h * uv.x,
+            h * uv.y,
+            h * uv.z,
+            h * jv.x,
+            h * jv.y,
+            h * jv.z,
+            0.0,
+            0.0,
+        ])
+    };
+    let mut k = [State8::zeros(); 4];
+    k[0] = solve(&(f0 * h));
+    for i in 1..4 {
+        let mut yi = *y;
+        let mut gs = State8::zeros();
+        let mut ci = 0.0;
+        for j in 0..i {
+            yi += k[j] * RW_A[i][j];
+            gs += k[j] * RW_GAM[i][j];
+            ci += RW_A[i][j];
+        }
+        let fi = f.rhs(t + ci * h, &yi)?.0;
+        k[i] = solve(&(fi * h + hj(&gs)));
+    }
+    let mut y1 = *y;
+    let mut e = State8::zeros();
+    for i in 0..4 {
+        y1 += k[i] * RW_B[i];
+        e += k[i] * (RW_B[i] - RW_BHAT[i]);
+    }
+    let (f1, d1) = f.rhs(t + h, &y1)?;
+    *nfev += 4;
+    let mut s = 0.0;
+    for i in 0..7 {
+        let a = if (3..6).contains(&i) { atol_v } else { atol };
+        let sc = a + rtol * y[i].abs().max(y1[i].abs());
+        let q = e[i] / sc;
+        s += q * q;
+    }
+    Ok(StepOut {
+        y1,
+        k7: f1,
+        d7: d1,
         err: (s / 7.0).sqrt(),
     })
 }
@@ -559,8 +692,18 @@ fn armed_altitudes(rs: &RunState) -> [(AltEvent, f64); 6] {
         _ => nan,
     };
     [
-        (AltEvent::Ei400, if rs.ei400_done { nan } else { EI_400KFT_M }),
-        (AltEvent::Ei, if rs.ei_done { nan } else { cfg.entry_interface_alt_m }),
+        (
+            AltEvent::Ei400,
+            if rs.ei400_done { nan } else { EI_400KFT_M },
+        ),
+        (
+            AltEvent::Ei,
+            if rs.ei_done {
+                nan
+            } else {
+                cfg.entry_interface_alt_m
+            },
+        ),
         (AltEvent::Separation, sep),
         (AltEvent::Chute, chute),
         (AltEvent::SoftLanding, soft),
@@ -572,7 +715,14 @@ fn alt_of(earth: &EarthModel, y: &State8) -> f64 {
     earth.geodetic(&Vector3::new(y[0], y[1], y[2])).2
 }
 
-fn make_event(kind: EntryEventKind, name: &str, t: f64, y: &State8, earth: &EarthModel, value: f64) -> EntryEvent {
+fn make_event(
+    kind: EntryEventKind,
+    name: &str,
+    t: f64,
+    y: &State8,
+    earth: &EarthModel,
+    value: f64,
+) -> EntryEvent {
     let (lat, lon, alt) = earth.geodetic(&Vector3::new(y[0], y[1], y[2]));
     EntryEvent {
         kind,
@@ -633,7 +783,11 @@ pub fn simulate_entry(
 ) -> Result<EntryResult, EntryError> {
     cfg.validate()?;
     opts.validate()?;
-    let finite = x0.r_ecef_m.iter().chain(x0.v_ecef_m_s.iter()).all(|c| c.is_finite());
+    let finite = x0
+        .r_ecef_m
+        .iter()
+        .chain(x0.v_ecef_m_s.iter())
+        .all(|c| c.is_finite());
     if !finite || !(x0.mass_kg.is_finite() && x0.mass_kg > 0.0) || !x0.epoch_tt_s.is_finite() {
         return Err(EntryError::InvalidInitialState(format!(
             "r = {:?} m, v = {:?} m/s, mass {} kg, epoch {} s: must be finite, mass > 0",
@@ -749,7 +903,9 @@ pub fn simulate_entry(
                 });
             }
             let lift_matters = !nball && rs.chute.is_none();
-            if nball != ballistic || (nb.to_bits() != bank.to_bits() && (lift_matters || !ballistic)) {
+            if nball != ballistic
+                || (nb.to_bits() != bank.to_bits() && (lift_matters || !ballistic))
+            {
                 let changed = nball != ballistic || nb != bank;
                 bank = nb;
                 ballistic = nball;
@@ -782,6 +938,8 @@ pub fn simulate_entry(
         // ---- one accepted step ----
         let forces = rs.forces(&atmos_eval, x0.epoch_tt_s, bank, ballistic);
         let t_stop = rs.next_time_event(t).min(t_limit);
+        // Under a parachute the drag makes the problem stiff: switch to ROS2.
+        let stiff = rs.chute.is_some();
         let (mut t1, mut out);
         loop {
             let mut hh = h.min(opts.max_step_s);
@@ -800,7 +958,7 @@ pub fn simulate_entry(
             }
             // A failing trial stage (e.g. a huge overshoot through the ground) is a rejected
             // step while the step can still shrink; only a tiny failing step is an error.
-            let o = match dp54_step(&forces, t, &y, &k1, hh, opts.rel_tol, opts.abs_tol, &mut nfev) {
+            let o = match step(&forces, stiff, t, &y, &k1, &d1, hh, opts, &mut nfev) {
                 Ok(o) => o,
                 Err(e) => {
                     if hh > 1e-3 {
@@ -823,7 +981,12 @@ pub fn simulate_entry(
                 }
                 continue;
             }
-            let fac = if err == 0.0 { 5.0 } else { (0.9 * err.powf(-0.2)).clamp(0.2, 5.0) };
+            let expo = if stiff { -1.0 / 3.0 } else { -0.2 };
+            let fac = if err == 0.0 {
+                5.0
+            } else {
+                (0.9 * err.powf(expo)).clamp(0.2, 5.0)
+            };
             if err <= 1.0 {
                 n_acc += 1;
                 t1 = if clamped { t_stop } else { t + hh };
@@ -851,7 +1014,8 @@ pub fn simulate_entry(
             }
             if alt0v > thr && alt1 <= thr {
                 // Illinois method on θ ∈ [0, 1].
-                let g = |th: f64| alt_of(earth, &hermite(&y, &k1, &out.y1, &out.k7, hstep, th)) - thr;
+                let g =
+                    |th: f64| alt_of(earth, &hermite(&y, &k1, &out.y1, &out.k7, hstep, th)) - thr;
                 let (mut a, mut b) = (0.0_f64, 1.0_f64);
                 let (mut ga, mut gb) = (alt0v - thr, alt1 - thr);
                 let mut side = 0;
@@ -860,7 +1024,11 @@ pub fn simulate_entry(
                         break;
                     }
                     let c = (a * gb - b * ga) / (gb - ga);
-                    let c = if c.is_finite() && c > a && c < b { c } else { 0.5 * (a + b) };
+                    let c = if c.is_finite() && c > a && c < b {
+                        c
+                    } else {
+                        0.5 * (a + b)
+                    };
                     let gc = g(c);
                     if gc > 0.0 {
                         a = c;
@@ -886,7 +1054,7 @@ pub fn simulate_entry(
         }
         if let Some((_, te)) = first_ev {
             if te < t1 {
-                let o = dp54_step(&forces, t, &y, &k1, te - t, opts.rel_tol, opts.abs_tol, &mut nfev)?;
+                let o = step(&forces, stiff, t, &y, &k1, &d1, te - t, opts, &mut nfev)?;
                 out = o;
                 t1 = te;
             }
@@ -921,20 +1089,41 @@ pub fn simulate_entry(
             match kind {
                 AltEvent::Ei400 => {
                     rs.ei400_done = true;
-                    events.push(make_event(EntryEventKind::EntryInterface400kft, "", t, &y, earth, f64::NAN));
+                    events.push(make_event(
+                        EntryEventKind::EntryInterface400kft,
+                        "",
+                        t,
+                        &y,
+                        earth,
+                        f64::NAN,
+                    ));
                 }
                 AltEvent::Ei => {
                     rs.ei_done = true;
                     if rs.phase == Phase::Coast {
                         rs.phase = Phase::Atmospheric;
                     }
-                    events.push(make_event(EntryEventKind::EntryInterface, "", t, &y, earth, f64::NAN));
+                    events.push(make_event(
+                        EntryEventKind::EntryInterface,
+                        "",
+                        t,
+                        &y,
+                        earth,
+                        f64::NAN,
+                    ));
                 }
                 AltEvent::Separation => separate(&mut rs, t, &mut y, &mut events, earth),
                 AltEvent::Chute => deploy_chute(&mut rs, t, &mut y, &mut events, earth),
                 AltEvent::SoftLanding => {
                     rs.soft_fired = true;
-                    events.push(make_event(EntryEventKind::SoftLandingIgnition, "", t, &y, earth, f64::NAN));
+                    events.push(make_event(
+                        EntryEventKind::SoftLandingIgnition,
+                        "",
+                        t,
+                        &y,
+                        earth,
+                        f64::NAN,
+                    ));
                     if let Some(s) = &cfg.soft_landing {
                         if s.burn_time_s <= 0.0 {
                             let v = Vector3::new(y[3], y[4], y[5]);
@@ -964,7 +1153,14 @@ pub fn simulate_entry(
                         vertical_speed_m_s: v.dot(&up),
                     });
                     rs.phase = Phase::Landed;
-                    events.push(make_event(EntryEventKind::Touchdown, "", t, &y, earth, f64::NAN));
+                    events.push(make_event(
+                        EntryEventKind::Touchdown,
+                        "",
+                        t,
+                        &y,
+                        earth,
+                        f64::NAN,
+                    ));
                     if opts.record_history {
                         history.push(history_row(t, &y, &d1, earth, bank, rs.phase));
                     }
@@ -1040,6 +1236,37 @@ pub fn simulate_entry(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn step(
+    forces: &StepForces,
+    stiff: bool,
+    t: f64,
+    y: &State8,
+    f0: &State8,
+    d0: &Diagnostics,
+    h: f64,
+    opts: &EntryOptions,
+    nfev: &mut u64,
+) -> Result<StepOut, EntryError> {
+    if stiff {
+        rosw_step(
+            forces,
+            t,
+            y,
+            f0,
+            d0,
+            h,
+            opts.rel_tol,
+            opts.abs_tol,
+            opts.abs_tol,
+            nfev,
+        )
+    } else {
+        dp54_step(forces, t, y, f0, h, opts.rel_tol, opts.abs_tol, nfev)
+    }
+}
+
 fn pk_push(
     g: &mut Peak,
     q: &mut Peak,
@@ -1063,7 +1290,13 @@ fn pk_push(
     }
 }
 
-fn separate(rs: &mut RunState, t: f64, y: &mut State8, events: &mut Vec<EntryEvent>, earth: &EarthModel) {
+fn separate(
+    rs: &mut RunState,
+    t: f64,
+    y: &mut State8,
+    events: &mut Vec<EntryEvent>,
+    earth: &EarthModel,
+) {
     let cfg = rs.cfg;
     let Some(s) = cfg.separations.get(rs.next_sep) else {
         return;
@@ -1073,7 +1306,14 @@ fn separate(rs: &mut RunState, t: f64, y: &mut State8, events: &mut Vec<EntryEve
             rs.fault_active = true;
             rs.config = &f.stack_configuration;
             rs.pending_real_sep_t = Some(t + f.delay_s);
-            events.push(make_event(EntryEventKind::SeparationFault, &s.name, t, y, earth, f64::NAN));
+            events.push(make_event(
+                EntryEventKind::SeparationFault,
+                &s.name,
+                t,
+                y,
+                earth,
+                f64::NAN,
+            ));
             if f.delay_s > 0.0 {
                 return;
             }
@@ -1083,10 +1323,23 @@ fn separate(rs: &mut RunState, t: f64, y: &mut State8, events: &mut Vec<EntryEve
     rs.config = &s.configuration;
     y[6] = s.mass_after_kg;
     rs.next_sep += 1;
-    events.push(make_event(EntryEventKind::Separation, &s.name, t, y, earth, f64::NAN));
+    events.push(make_event(
+        EntryEventKind::Separation,
+        &s.name,
+        t,
+        y,
+        earth,
+        f64::NAN,
+    ));
 }
 
-fn deploy_chute(rs: &mut RunState, t: f64, y: &mut State8, events: &mut Vec<EntryEvent>, earth: &EarthModel) {
+fn deploy_chute(
+    rs: &mut RunState,
+    t: f64,
+    y: &mut State8,
+    events: &mut Vec<EntryEvent>,
+    earth: &EarthModel,
+) {
     let Some(c) = rs.cfg.parachutes.get(rs.next_chute) else {
         return;
     };
@@ -1105,7 +1358,14 @@ fn deploy_chute(rs: &mut RunState, t: f64, y: &mut State8, events: &mut Vec<Entr
     };
     rs.last_chute_t = Some(t);
     rs.next_chute += 1;
-    events.push(make_event(EntryEventKind::ChuteDeploy, &c.name, t, y, earth, f64::NAN));
+    events.push(make_event(
+        EntryEventKind::ChuteDeploy,
+        &c.name,
+        t,
+        y,
+        earth,
+        f64::NAN,
+    ));
 }
 
 /// Applies every time event due at `t` (within 1 ns).
@@ -1128,7 +1388,9 @@ fn handle_time_events(
                 let mdot = b.thrust_n / c;
                 let dur = match b.cutoff {
                     BurnCutoff::Duration { duration_s } => duration_s,
-                    BurnCutoff::DeltaV { delta_v_m_s } => y[6] * (1.0 - (-delta_v_m_s / c).exp()) / mdot,
+                    BurnCutoff::DeltaV { delta_v_m_s } => {
+                        y[6] * (1.0 - (-delta_v_m_s / c).exp()) / mdot
+                    }
                 };
                 if !(dur.is_finite() && dur > 0.0 && dur * mdot < y[6]) {
                     return Err(EntryError::InvalidConfig(format!(
@@ -1137,7 +1399,14 @@ fn handle_time_events(
                     )));
                 }
                 rs.burn_end_t = Some(t + dur);
-                events.push(make_event(EntryEventKind::DeorbitStart, "", t, y, earth, f64::NAN));
+                events.push(make_event(
+                    EntryEventKind::DeorbitStart,
+                    "",
+                    t,
+                    y,
+                    earth,
+                    f64::NAN,
+                ));
                 any = true;
             }
         }
@@ -1145,8 +1414,19 @@ fn handle_time_events(
             if let Some(e) = rs.burn_end_t {
                 if due(e) {
                     rs.burn_active = false;
-                    rs.phase = if rs.ei_done { Phase::Atmospheric } else { Phase::Coast };
-                    events.push(make_event(EntryEventKind::DeorbitEnd, "", t, y, earth, f64::NAN));
+                    rs.phase = if rs.ei_done {
+                        Phase::Atmospheric
+                    } else {
+                        Phase::Coast
+                    };
+                    events.push(make_event(
+                        EntryEventKind::DeorbitEnd,
+                        "",
+                        t,
+                        y,
+                        earth,
+                        f64::NAN,
+                    ));
                     any = true;
                 }
             }

@@ -193,8 +193,16 @@ fn run_case(n: u32) -> Option<[f64; 4]> {
 /// in altitude).
 fn check_horizontal(n: u32, w: [f64; 4]) {
     let (tv, tp) = if n >= 9 { (5e-3, 3e-2) } else { (1e-3, 1e-2) };
-    assert!(w[2] <= tv, "case {n}: horizontal velocity error {} m/s > {tv}", w[2]);
-    assert!(w[3] <= tp, "case {n}: ground position error {} m > {tp}", w[3]);
+    assert!(
+        w[2] <= tv,
+        "case {n}: horizontal velocity error {} m/s > {tv}",
+        w[2]
+    );
+    assert!(
+        w[3] <= tp,
+        "case {n}: ground position error {} m > {tp}",
+        w[3]
+    );
 }
 
 macro_rules! nesc_case {

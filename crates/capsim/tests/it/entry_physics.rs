@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use capsim::entry::{
     simulate_entry, sutton_graves_w_m2, AeroConfiguration, AeroTable, AtmosphereChoice,
-    BallisticRoll, BurnAttitude, BurnCutoff, ChuteTrigger, ConstantBank, DeorbitBurn,
-    EarthModel, EntryConfig, EntryError, EntryEventKind, EntryInitialState, EntryOptions,
-    InitialVelocity, Parachute, Separation, SeparationFault, SeparationTrigger, SoftLanding,
-    SwitchTrigger, SwitchedBank, G0_M_S2,
+    BallisticRoll, BurnAttitude, BurnCutoff, ChuteTrigger, ConstantBank, DeorbitBurn, EarthModel,
+    EntryConfig, EntryError, EntryEventKind, EntryInitialState, EntryOptions, InitialVelocity,
+    Parachute, Separation, SeparationFault, SeparationTrigger, SoftLanding, SwitchTrigger,
+    SwitchedBank, G0_M_S2,
 };
 use capsim::env::atmosphere::exponential::Exponential;
 use capsim::env::atmosphere::us76::Us76;
@@ -150,7 +150,10 @@ fn jacobi_integral_conserved_without_atmosphere() {
         worst = worst.max(((jac(h.r_ecef_m, h.v_ecef_m_s) - c0) / c0).abs());
     }
     let t_end = res.summary.final_t_s;
-    eprintln!("Jacobi: {} rows over {t_end:.0} s, max relative drift {worst:.2e}", res.history.len());
+    eprintln!(
+        "Jacobi: {} rows over {t_end:.0} s, max relative drift {worst:.2e}",
+        res.history.len()
+    );
     assert!(t_end > 600.0);
     assert!(worst < 1e-9, "Jacobi drift {worst}");
 }
@@ -190,7 +193,11 @@ fn parachute_steady_descent_speed() {
         let row = res
             .history
             .iter()
-            .min_by(|a, b| (a.alt_m - target_alt).abs().total_cmp(&(b.alt_m - target_alt).abs()))
+            .min_by(|a, b| {
+                (a.alt_m - target_alt)
+                    .abs()
+                    .total_cmp(&(b.alt_m - target_alt).abs())
+            })
             .unwrap();
         let r = Vector3::from(row.r_ecef_m);
         let w = earth.omega_vec();
@@ -297,7 +304,9 @@ fn deorbit_burn_matches_rocket_equation() {
         let dv_rocket = c * (7220.0 / m1).ln();
         let dv_sim = 7700.0 - v1;
         let e = (dv_sim - dv_rocket).abs() / dv_rocket;
-        eprintln!("burn {cutoff:?}: Δv sim {dv_sim:.9} m/s, rocket eq. {dv_rocket:.9} m/s, rel {e:.2e}");
+        eprintln!(
+            "burn {cutoff:?}: Δv sim {dv_sim:.9} m/s, rocket eq. {dv_rocket:.9} m/s, rel {e:.2e}"
+        );
         assert!(e < 1e-6);
         if let BurnCutoff::DeltaV { delta_v_m_s } = cutoff {
             assert!((dv_sim - delta_v_m_s).abs() / delta_v_m_s < 1e-6);
@@ -311,7 +320,10 @@ fn deorbit_burn_matches_rocket_equation() {
             .filter(|e| e.kind != EntryEventKind::PeakG)
             .map(|e| e.kind.clone())
             .collect();
-        assert_eq!(kinds, vec![EntryEventKind::DeorbitStart, EntryEventKind::DeorbitEnd]);
+        assert_eq!(
+            kinds,
+            vec![EntryEventKind::DeorbitStart, EntryEventKind::DeorbitEnd]
+        );
     }
 }
 
@@ -396,7 +408,15 @@ pub fn soyuz_like(ballistic_fault: bool) -> (EntryConfig, EntryInitialState) {
 fn soyuz_like_smoke() {
     let (cfg, x0) = soyuz_like(false);
     let opts = EntryOptions::default();
-    let res = simulate_entry(&cfg, &x0, &mut ConstantBank { bank_rad: 60f64.to_radians() }, &opts).unwrap();
+    let res = simulate_entry(
+        &cfg,
+        &x0,
+        &mut ConstantBank {
+            bank_rad: 60f64.to_radians(),
+        },
+        &opts,
+    )
+    .unwrap();
     let s = res.summary;
     let td = s.touchdown.unwrap();
     eprintln!(
@@ -414,14 +434,24 @@ fn soyuz_like_smoke() {
         s.rhs_evaluations
     );
     for e in &res.events {
-        eprintln!("  {:?} {} t={:.1} alt={:.0} v={:.1} val={:.3}", e.kind, e.name, e.t_s, e.alt_m, e.speed_m_s, e.value);
+        eprintln!(
+            "  {:?} {} t={:.1} alt={:.0} v={:.1} val={:.3}",
+            e.kind, e.name, e.t_s, e.alt_m, e.speed_m_s, e.value
+        );
     }
     assert!((3.0..=5.0).contains(&s.peak_g), "peak g {}", s.peak_g);
     assert!(td.speed_m_s < 10.0, "touchdown speed {}", td.speed_m_s);
     let order: Vec<_> = res
         .events
         .iter()
-        .filter(|e| !matches!(e.kind, EntryEventKind::PeakG | EntryEventKind::PeakHeatFlux | EntryEventKind::PeakDynamicPressure))
+        .filter(|e| {
+            !matches!(
+                e.kind,
+                EntryEventKind::PeakG
+                    | EntryEventKind::PeakHeatFlux
+                    | EntryEventKind::PeakDynamicPressure
+            )
+        })
         .map(|e| e.kind.clone())
         .collect();
     assert_eq!(
@@ -447,18 +477,36 @@ fn separation_fault_switches_to_ballistic() {
     let (cfg, x0) = soyuz_like(true);
     let opts = EntryOptions::default();
     let mut law = SwitchedBank::new(
-        Box::new(ConstantBank { bank_rad: 60f64.to_radians() }),
-        Box::new(BallisticRoll { roll_rate_rad_s: 13f64.to_radians() }),
+        Box::new(ConstantBank {
+            bank_rad: 60f64.to_radians(),
+        }),
+        Box::new(BallisticRoll {
+            roll_rate_rad_s: 13f64.to_radians(),
+        }),
         SwitchTrigger::Fault,
     );
     let res = simulate_entry(&cfg, &x0, &mut law, &opts).unwrap();
     assert!(law.switched());
     let (cfg_n, _) = soyuz_like(false);
-    let nom = simulate_entry(&cfg_n, &x0, &mut ConstantBank { bank_rad: 60f64.to_radians() }, &opts).unwrap();
+    let nom = simulate_entry(
+        &cfg_n,
+        &x0,
+        &mut ConstantBank {
+            bank_rad: 60f64.to_radians(),
+        },
+        &opts,
+    )
+    .unwrap();
     let (b, n) = (res.summary, nom.summary);
-    eprintln!("ballistic fault: peak {:.2} g vs nominal {:.2} g", b.peak_g, n.peak_g);
+    eprintln!(
+        "ballistic fault: peak {:.2} g vs nominal {:.2} g",
+        b.peak_g, n.peak_g
+    );
     assert!(b.peak_g > n.peak_g + 1.0);
-    assert!(res.events.iter().any(|e| e.kind == EntryEventKind::SeparationFault));
+    assert!(res
+        .events
+        .iter()
+        .any(|e| e.kind == EntryEventKind::SeparationFault));
     assert!(b.touchdown.unwrap().t_s < n.touchdown.unwrap().t_s);
 }
 
@@ -484,16 +532,28 @@ fn bad_inputs_are_errors() {
     let mut bank = ConstantBank { bank_rad: 0.0 };
     let mut c = cfg.clone();
     c.initial_configuration.reference_area_m2 = -1.0;
-    assert!(matches!(simulate_entry(&c, &x0, &mut bank, &opts), Err(EntryError::InvalidConfig(_))));
+    assert!(matches!(
+        simulate_entry(&c, &x0, &mut bank, &opts),
+        Err(EntryError::InvalidConfig(_))
+    ));
     let mut c = cfg.clone();
     c.separations[0].configuration.aero.mach = vec![2.0, 1.0, 3.0, 4.0, 5.0, 6.0];
-    assert!(matches!(simulate_entry(&c, &x0, &mut bank, &opts), Err(EntryError::InvalidConfig(_))));
+    assert!(matches!(
+        simulate_entry(&c, &x0, &mut bank, &opts),
+        Err(EntryError::InvalidConfig(_))
+    ));
     let mut c = cfg.clone();
     c.parachutes.swap(0, 1);
-    assert!(matches!(simulate_entry(&c, &x0, &mut bank, &opts), Err(EntryError::InvalidConfig(_))));
+    assert!(matches!(
+        simulate_entry(&c, &x0, &mut bank, &opts),
+        Err(EntryError::InvalidConfig(_))
+    ));
     let mut x = x0;
     x.mass_kg = -5.0;
-    assert!(matches!(simulate_entry(&cfg, &x, &mut bank, &opts), Err(EntryError::InvalidInitialState(_))));
+    assert!(matches!(
+        simulate_entry(&cfg, &x, &mut bank, &opts),
+        Err(EntryError::InvalidInitialState(_))
+    ));
     let mut x = x0;
     x.v_ecef_m_s.x = f64::NAN;
     assert!(simulate_entry(&cfg, &x, &mut bank, &opts).is_err());
@@ -505,7 +565,10 @@ fn bad_inputs_are_errors() {
         max_time_s: 3000.0,
         ..opts
     };
-    assert!(matches!(simulate_entry(&c, &x0, &mut bank, &o), Err(EntryError::NoTouchdown { .. })));
+    assert!(matches!(
+        simulate_entry(&c, &x0, &mut bank, &o),
+        Err(EntryError::NoTouchdown { .. })
+    ));
     // A bank law returning NaN.
     struct Nan;
     impl capsim::entry::BankLaw for Nan {
@@ -526,4 +589,52 @@ fn distance_bearing_basics() {
     assert!((d - 1854.0).abs() < 3.0 && b.abs() < 1e-6, "{d} {b}");
     let (d, _) = capsim::entry::distance_bearing(0.0, 0.0, 0.5, 179.7);
     assert!(d.is_finite() && d > 1.99e7);
+}
+
+/// Step-control error: the landing point of the default options against a tight run
+/// (rel_tol 1e-12) must agree within 50 m (issue #5 "Speed"), for the lifting and the
+/// ballistic Soyuz-like runs.
+#[test]
+fn default_step_control_landing_error() {
+    let (cfg, x0) = soyuz_like(false);
+    let tight = EntryOptions {
+        rel_tol: 1e-12,
+        abs_tol: 1e-8,
+        max_step_s: 10.0,
+        ..EntryOptions::default()
+    };
+    for ballistic in [false, true] {
+        let run = |o: &EntryOptions| {
+            let r = if ballistic {
+                simulate_entry(
+                    &cfg,
+                    &x0,
+                    &mut BallisticRoll {
+                        roll_rate_rad_s: 0.2,
+                    },
+                    o,
+                )
+            } else {
+                simulate_entry(
+                    &cfg,
+                    &x0,
+                    &mut ConstantBank {
+                        bank_rad: 60f64.to_radians(),
+                    },
+                    o,
+                )
+            };
+            r.unwrap().summary
+        };
+        let a = run(&EntryOptions::default());
+        let b = run(&tight);
+        let (ta, tb) = (a.touchdown.unwrap(), b.touchdown.unwrap());
+        let (d, _) =
+            capsim::entry::distance_bearing(ta.lat_deg, ta.lon_deg, tb.lat_deg, tb.lon_deg);
+        eprintln!(
+            "ballistic {ballistic}: default {} steps / {} rhs, tight {} steps; landing difference {d:.2} m, peak g {:.5} vs {:.5}, Δt {:.3} s",
+            a.steps_accepted, a.rhs_evaluations, b.steps_accepted, a.peak_g, b.peak_g, ta.t_s - tb.t_s
+        );
+        assert!(d < 50.0, "landing difference {d} m");
+    }
 }
