@@ -267,10 +267,13 @@ impl EntryConfig {
             }
         }
         if let Some(s) = &self.soft_landing {
-            if !(s.ignition_height_m.is_finite() && s.ignition_height_m >= 0.0)
-                || !(s.delta_v_m_s.is_finite() && s.delta_v_m_s >= 0.0)
-                || !(s.burn_time_s.is_finite() && s.burn_time_s >= 0.0)
-            {
+            let ok = s.ignition_height_m.is_finite()
+                && s.ignition_height_m >= 0.0
+                && s.delta_v_m_s.is_finite()
+                && s.delta_v_m_s >= 0.0
+                && s.burn_time_s.is_finite()
+                && s.burn_time_s >= 0.0;
+            if !ok {
                 return bad(format!(
                     "soft landing: ignition height {} m, Δv {} m/s, burn time {} s must be finite and ≥ 0",
                     s.ignition_height_m, s.delta_v_m_s, s.burn_time_s

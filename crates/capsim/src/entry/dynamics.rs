@@ -141,7 +141,7 @@ impl StepForces<'_> {
         let r = Vector3::new(y[0], y[1], y[2]);
         let v = Vector3::new(y[3], y[4], y[5]);
         let m = y[6];
-        if !(m > 0.0) || !r.x.is_finite() || !r.y.is_finite() || !r.z.is_finite() {
+        if m.is_nan() || m <= 0.0 || !r.x.is_finite() || !r.y.is_finite() || !r.z.is_finite() {
             return Err(EntryError::NonFinite {
                 t_s,
                 what: format!("state r = [{}, {}, {}] m, mass {m} kg", r.x, r.y, r.z),

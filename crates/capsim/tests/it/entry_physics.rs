@@ -59,7 +59,7 @@ fn allen_eggers_steep_ballistic_entry() {
             cfg.earth.mu_m3_s2 = 0.0;
             cfg.earth.sphere_radius_m *= 1000.0;
         }
-        cfg.atmosphere.model = AtmosphereChoice::Custom(Arc::new(atm.clone()));
+        cfg.atmosphere.model = AtmosphereChoice::Custom(Arc::new(atm));
         let g = gamma_deg.to_radians();
         let x0 = EntryInitialState::from_geodetic(
             &cfg.earth,
