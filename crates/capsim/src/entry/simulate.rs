@@ -553,9 +553,9 @@ impl Peak {
                 if curv < 0.0 {
                     let tm = 0.5 * (t0 + t1) - d0 / (2.0 * curv);
                     let tv = tm.clamp(t0, t2);
-                    let vv = v1 + d0 * (tv - t1) + curv * (tv - t1) * (tv - t0);
-                    // vv: Newton form p(t) = v0 + d0 (t − t0) + curv (t − t0)(t − t1) evaluated
-                    // via the equivalent expansion about t1.
+                    let vv = v1 + d0 * (tv - t1) + curv * (tv - t0) * (tv - t1);
+                    // Newton form p(t) = v0 + d0 (t − t0) + curv (t − t0)(t − t1), rewritten
+                    // about t1: p(t) = v1 + d0 (t − t1) + curv (t − t0)(t − t1).
                     let vv = vv.max(v1);
                     if vv >= self.best_v && vv < 1.5 * v1 {
                         self.best_v = vv;
@@ -908,20 +908,18 @@ pub fn simulate_entry(
                     what: format!("bank law returned {nb} rad"),
                 });
             }
-            let lift_matters = !nball && rs.chute.is_none();
-            if nball != ballistic
-                || (nb.to_bits() != bank.to_bits() && (lift_matters || !ballistic))
-            {
-                let changed = nball != ballistic || nb != bank;
-                bank = nb;
-                ballistic = nball;
-                if changed {
-                    let f = rs.forces(&atmos_eval, x0.epoch_tt_s, bank, ballistic);
-                    let (k, d) = f.rhs(t, &y)?;
-                    nfev += 1;
-                    k1 = k;
-                    d1 = d;
-                }
+            // The forces change only if the ballistic flag flips, or the bank changes while
+            // lift acts; then the first stage is re-evaluated (no FSAL leak of the old bank).
+            let forces_change = nball != ballistic
+                || (!nball && rs.chute.is_none() && nb.to_bits() != bank.to_bits());
+            bank = nb;
+            ballistic = nball;
+            if forces_change {
+                let f = rs.forces(&atmos_eval, x0.epoch_tt_s, bank, ballistic);
+                let (k, d) = f.rhs(t, &y)?;
+                nfev += 1;
+                k1 = k;
+                d1 = d;
             }
         }
         if first {
