@@ -16,6 +16,7 @@ use crate::env::atmosphere::us76::Us76;
 use crate::env::atmosphere::{AtmosphereModel, AtmosphereQuery};
 use crate::env::space_weather::SpaceWeatherValues;
 
+use super::earth::GeodeticPoint;
 use super::EntryError;
 
 /// Which atmosphere model gives the density.
@@ -195,11 +196,10 @@ impl EntryAtmosphere {
     pub(crate) fn sample(
         &self,
         ev: &AtmosphereEval,
-        lat_rad: f64,
-        lon_rad: f64,
-        alt_m: f64,
+        geo: &GeodeticPoint,
         tt_s: f64,
     ) -> Result<AirSample, EntryError> {
+        let alt_m = geo.alt_m;
         // Below a model's floor (only reached by trial Runge–Kutta stages past touchdown) the
         // floor's air is used; the step is then cut at the touchdown event.
         let floor = match &self.model {
@@ -230,8 +230,8 @@ impl EntryAtmosphere {
                 } else {
                     let s = msis.evaluate(&AtmosphereQuery {
                         alt_m,
-                        lat_rad,
-                        lon_rad,
+                        lat_rad: geo.lat_rad(),
+                        lon_rad: geo.lon_rad(),
                         tt_s,
                         space_weather: Some(*space_weather),
                     })?;
@@ -245,8 +245,8 @@ impl EntryAtmosphere {
                 } else {
                     let s = m.evaluate(&AtmosphereQuery {
                         alt_m,
-                        lat_rad,
-                        lon_rad,
+                        lat_rad: geo.lat_rad(),
+                        lon_rad: geo.lon_rad(),
                         tt_s,
                         space_weather: None,
                     })?;

@@ -27,7 +27,7 @@ use nalgebra::{SVector, Vector3};
 use super::aero::AeroConfiguration;
 use super::atmosphere::{AtmosphereEval, EntryAtmosphere};
 use super::config::{BurnAttitude, G0_M_S2};
-use super::earth::{enu_axes, EarthModel};
+use super::earth::{EarthModel, GeodeticPoint};
 use super::heating::sutton_graves_w_m2;
 use super::EntryError;
 
@@ -83,8 +83,8 @@ pub(crate) struct StepForces<'a> {
 /// Quantities derived at one evaluation.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Diagnostics {
-    pub lat_rad: f64,
-    pub lon_rad: f64,
+    /// Geodetic point (sines/cosines; latitude and longitude on demand).
+    pub geo: GeodeticPoint,
     pub alt_m: f64,
     pub air_speed_m_s: f64,
     pub mach: f64,
@@ -100,11 +100,27 @@ pub(crate) struct Diagnostics {
     pub v_air: Vector3<f64>,
 }
 
+impl Diagnostics {
+    #[inline]
+    pub(crate) fn lat_rad(&self) -> f64 {
+        self.geo.lat_rad()
+    }
+    #[inline]
+    pub(crate) fn lon_rad(&self) -> f64 {
+        self.geo.lon_rad()
+    }
+}
+
 impl Default for Diagnostics {
     fn default() -> Self {
         Self {
-            lat_rad: 0.0,
-            lon_rad: 0.0,
+            geo: GeodeticPoint {
+                alt_m: 0.0,
+                sin_lat: 0.0,
+                cos_lat: 1.0,
+                sin_lon: 0.0,
+                cos_lon: 1.0,
+            },
             alt_m: 0.0,
             air_speed_m_s: 0.0,
             mach: 0.0,
@@ -148,16 +164,15 @@ impl StepForces<'_> {
             });
         }
         let gp = self.earth.geodetic_full(&r);
-        let (lat, lon, alt) = (gp.lat_rad, gp.lon_rad, gp.alt_m);
+        let alt = gp.alt_m;
         let air = self
             .atmosphere
-            .sample(self.atmos_eval, lat, lon, alt, self.epoch_tt_s + t_s)?;
+            .sample(self.atmos_eval, &gp, self.epoch_tt_s + t_s)?;
         let w = self.earth.omega_vec();
         let mut a = self.earth.gravitation(&r) - 2.0 * w.cross(&v) - w.cross(&w.cross(&r));
         let mut sensed = Vector3::zeros();
         let mut d = Diagnostics {
-            lat_rad: lat,
-            lon_rad: lon,
+            geo: gp,
             alt_m: alt,
             density_kg_m3: air.density_kg_m3,
             ..Diagnostics::default()
@@ -234,13 +249,12 @@ impl StepForces<'_> {
 }
 
 /// Earth-relative flight-path angle (rad, positive up) and heading (rad, clockwise from north)
-/// of velocity `v` at geodetic (lat, lon).
-pub(crate) fn gamma_heading(lat_rad: f64, lon_rad: f64, v: &Vector3<f64>) -> (f64, f64) {
-    let enu = enu_axes(lat_rad, lon_rad);
-    let l = enu * v;
-    let h = (l.x * l.x + l.y * l.y).sqrt();
+/// of velocity `v` at a geodetic point.
+pub(crate) fn gamma_heading(geo: &GeodeticPoint, v: &Vector3<f64>) -> (f64, f64) {
+    let (e, n, u) = geo.enu();
+    let (ve, vn, vu) = (v.dot(&e), v.dot(&n), v.dot(&u));
     (
-        l.z.atan2(h),
-        l.x.atan2(l.y).rem_euclid(std::f64::consts::TAU),
+        vu.atan2(ve.hypot(vn)),
+        ve.atan2(vn).rem_euclid(std::f64::consts::TAU),
     )
 }

@@ -753,12 +753,12 @@ fn history_row(
 ) -> HistoryRow {
     let r = Vector3::new(y[0], y[1], y[2]);
     let v = Vector3::new(y[3], y[4], y[5]);
-    let (gam, head) = gamma_heading(d.lat_rad, d.lon_rad, &v);
+    let (gam, head) = gamma_heading(&d.geo, &v);
     let vin = v + earth.omega_vec().cross(&r);
     HistoryRow {
         t_s: t,
-        lat_deg: d.lat_rad.to_degrees(),
-        lon_deg: d.lon_rad.to_degrees(),
+        lat_deg: d.lat_rad().to_degrees(),
+        lon_deg: d.lon_rad().to_degrees(),
         alt_m: d.alt_m,
         speed_m_s: v.norm(),
         inertial_speed_m_s: vin.norm(),
@@ -882,14 +882,14 @@ pub fn simulate_entry(
         }
         {
             let v = Vector3::new(y[3], y[4], y[5]);
-            let (gam, head) = gamma_heading(d1.lat_rad, d1.lon_rad, &v);
+            let (gam, head) = gamma_heading(&d1.geo, &v);
             let ctx = BankContext {
                 t_s: t,
                 r_ecef_m: [y[0], y[1], y[2]],
                 v_ecef_m_s: [y[3], y[4], y[5]],
                 mass_kg: y[6],
-                lat_rad: d1.lat_rad,
-                lon_rad: d1.lon_rad,
+                lat_rad: d1.lat_rad(),
+                lon_rad: d1.lon_rad(),
                 alt_m: d1.alt_m,
                 speed_m_s: v.norm(),
                 flight_path_angle_rad: gam,
@@ -1275,8 +1275,8 @@ fn pk_push(
     d: &Diagnostics,
 ) {
     let at = (
-        d.lat_rad,
-        d.lon_rad,
+        d.lat_rad(),
+        d.lon_rad(),
         d.alt_m,
         Vector3::new(y[3], y[4], y[5]).norm(),
     );
