@@ -254,7 +254,7 @@ pub(crate) fn gamma_heading(geo: &GeodeticPoint, v: &Vector3<f64>) -> (f64, f64)
     let (e, n, u) = geo.enu();
     let (ve, vn, vu) = (v.dot(&e), v.dot(&n), v.dot(&u));
     (
-        vu.atan2(ve.hypot(vn)),
+        vu.atan2((ve * ve + vn * vn).sqrt()),
         ve.atan2(vn).rem_euclid(std::f64::consts::TAU),
     )
 }

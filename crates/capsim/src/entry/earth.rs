@@ -190,7 +190,7 @@ impl EarthModel {
     /// `bowring_matches_exact_closed_form`).
     #[inline]
     pub(crate) fn geodetic_full(&self, r: &Vector3<f64>) -> GeodeticPoint {
-        let p = r.x.hypot(r.y);
+        let p = (r.x * r.x + r.y * r.y).sqrt();
         let (sin_lon, cos_lon) = if p > 0.0 {
             (r.y / p, r.x / p)
         } else {
@@ -199,7 +199,7 @@ impl EarthModel {
         let (a, e2) = self.shape();
         let z = r.z;
         if e2 == 0.0 {
-            let rn = p.hypot(z);
+            let rn = (p * p + z * z).sqrt();
             let (sin_lat, cos_lat) = if rn > 0.0 {
                 (z / rn, p / rn)
             } else {
@@ -216,7 +216,7 @@ impl EarthModel {
         let b = a * (1.0 - e2).sqrt();
         let ep2 = e2 / (1.0 - e2);
         let (u, w) = (z * a, p * b);
-        let nt = u.hypot(w);
+        let nt = (u * u + w * w).sqrt();
         let (st, ct) = if nt > 0.0 {
             (u / nt, w / nt)
         } else {
@@ -226,13 +226,13 @@ impl EarthModel {
         let mut den = p - e2 * a * ct * ct * ct;
         // One more Bowring iteration: reduced latitude from the first estimate, tan β =
         // (b/a)·tan φ (the single step leaves up to 1e-9 rad at 1000 km; two leave < 1e-14).
-        let nb = (b * num).hypot(a * den);
+        let nb = ((b * num).powi(2) + (a * den).powi(2)).sqrt();
         if nb > 0.0 {
             let (st, ct) = (b * num / nb, a * den / nb);
             num = z + ep2 * b * st * st * st;
             den = p - e2 * a * ct * ct * ct;
         }
-        let nl = num.hypot(den);
+        let nl = (num * num + den * den).sqrt();
         let (sin_lat, cos_lat) = if nl > 0.0 {
             (num / nl, den / nl)
         } else {
