@@ -718,7 +718,7 @@ fn armed_altitudes(rs: &RunState) -> [(AltEvent, f64); 6] {
 }
 
 fn alt_of(earth: &EarthModel, y: &State8) -> f64 {
-    earth.geodetic(&Vector3::new(y[0], y[1], y[2])).2
+    earth.geodetic_full(&Vector3::new(y[0], y[1], y[2])).alt_m
 }
 
 fn make_event(
