@@ -108,8 +108,8 @@ fn allen_eggers_steep_ballistic_entry() {
     }
 }
 
-/// Jacobi integral of the restricted problem in a uniformly rotating frame (e.g. Vallado,
-/// *Fundamentals of Astrodynamics and Applications*, 4th ed., §12.? / Szebehely 1967, ch. 1):
+/// Jacobi integral of motion in a uniformly rotating frame (Szebehely, *Theory of Orbits*,
+/// 1967, ch. 1, generalised to any time-independent potential in the rotating frame):
 /// with no dissipative force, C = v²/2 − ½|ω×r|² − U(r) is constant along a trajectory in the
 /// Earth-fixed frame, U the (J2) gravitational potential. Atmosphere off, from 200 km on a
 /// suborbital arc to the ground (~40 min).
