@@ -112,7 +112,7 @@ fn allen_eggers_steep_ballistic_entry() {
 /// 1967, ch. 1, generalised to any time-independent potential in the rotating frame):
 /// with no dissipative force, C = v²/2 − ½|ω×r|² − U(r) is constant along a trajectory in the
 /// Earth-fixed frame, U the (J2) gravitational potential. Atmosphere off, from 200 km on a
-/// suborbital arc to the ground (~40 min).
+/// suborbital arc to the ground (~20 min).
 #[test]
 fn jacobi_integral_conserved_without_atmosphere() {
     let mut cfg = EntryConfig::simple(capsule("dm", 1.3, 0.3, 3.8));
