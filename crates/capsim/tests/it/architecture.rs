@@ -8,7 +8,7 @@ const LAYERS: [&[&str]; 6] = [
     &["state"],
     &["propagate"],
     &["env", "vehicle"],
-    &["dynamics"],
+    &["dynamics", "entry"],
     &["gnc"],
 ];
 

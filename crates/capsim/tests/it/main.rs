@@ -2,5 +2,8 @@
 
 mod architecture;
 mod drag_validation;
+mod entry_features;
+mod entry_nesc;
+mod entry_physics;
 mod orbit_validation;
 mod support;
