@@ -8,6 +8,8 @@
 
 pub mod atomic;
 pub mod csv;
+pub mod entry_output;
+pub mod entry_spec;
 pub mod eop_file;
 pub mod error;
 pub mod event_spec;

@@ -30,6 +30,7 @@ struct RawScenario {
     orbit: Vec<Spanned<RawOrbit>>,
     #[serde(default)]
     compare: Vec<Spanned<RawCompare>>,
+    entry: Option<crate::entry_spec::RawEntry>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -231,6 +232,8 @@ pub struct ScenarioSpec {
     pub output_dir: PathBuf,
     pub orbits: Vec<OrbitJobSpec>,
     pub compare: Vec<CompareSpec>,
+    /// The `[entry]` table (deorbit to touchdown), if any.
+    pub entry: Option<crate::entry_spec::EntrySpec>,
 }
 
 /// All problems found in a scenario file.
@@ -285,10 +288,10 @@ impl ScenarioSpec {
         {
             errors.push(at(raw.name.span(), "name".into(), format!("'{name}' must be non-empty and use only letters, digits, '-' and '_' (it names the output folder)")));
         }
-        if raw.orbit.is_empty() {
+        if raw.orbit.is_empty() && raw.entry.is_none() {
             errors.push(InputError::new(
                 path,
-                "the scenario has nothing to run: add at least one [[orbit]] table",
+                "the scenario has nothing to run: add at least one [[orbit]] table or an [entry] table",
             ));
         }
         let mut orbits = Vec::new();
@@ -672,6 +675,9 @@ impl ScenarioSpec {
                 )),
             }
         }
+        let entry = raw
+            .entry
+            .and_then(|e| crate::entry_spec::EntrySpec::parse(path, text, e, &ids, &mut errors));
         if !errors.is_empty() {
             return Err(ScenarioErrors(errors));
         }
@@ -688,6 +694,7 @@ impl ScenarioSpec {
             output_dir,
             orbits,
             compare,
+            entry,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod atmosphere;
+pub mod entry;
 pub mod force_args;
 pub mod launch_window;
 pub mod propagate;

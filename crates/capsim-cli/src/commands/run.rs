@@ -40,15 +40,18 @@ pub struct CheckArgs {
 }
 
 /// One orbit job, built and ready to run.
-struct BuiltJob {
-    spec: OrbitJobSpec,
-    initial: OrbitState,
-    end: capsim::time::Epoch,
-    propagator: capsim::dynamics::OrbitPropagator,
+pub(crate) struct BuiltJob {
+    pub(crate) spec: OrbitJobSpec,
+    pub(crate) initial: OrbitState,
+    pub(crate) end: capsim::time::Epoch,
+    pub(crate) propagator: capsim::dynamics::OrbitPropagator,
     detectors: Vec<Box<dyn EventFunction<6>>>,
 }
 
-fn build(spec: &ScenarioSpec, eop: &capsim::frames::eop::EopTable) -> CliResult<Vec<BuiltJob>> {
+pub(crate) fn build(
+    spec: &ScenarioSpec,
+    eop: &capsim::frames::eop::EopTable,
+) -> CliResult<Vec<BuiltJob>> {
     let mut jobs = Vec::new();
     for job in &spec.orbits {
         let initial = match &job.initial {

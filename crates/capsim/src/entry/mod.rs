@@ -20,6 +20,7 @@ pub mod bank;
 pub mod config;
 pub mod dynamics;
 pub mod earth;
+pub mod guidance;
 pub mod heating;
 pub mod simulate;
 

@@ -127,6 +127,9 @@ pub struct EntryOptions {
     /// If set, the run ends successfully at this time even without touchdown (check cases,
     /// partial arcs), s.
     pub end_time_s: Option<f64>,
+    /// If set, the run ends at this altitude as if it were the ground (guidance predictors stop
+    /// at the parachute altitude); the touchdown summary then describes that point, m.
+    pub end_altitude_m: Option<f64>,
     pub max_steps: u64,
 }
 
@@ -140,6 +143,7 @@ impl Default for EntryOptions {
             max_step_s: 60.0,
             max_time_s: 6.0 * 3600.0,
             end_time_s: None,
+            end_altitude_m: None,
             max_steps: 200_000,
         }
     }
@@ -586,6 +590,8 @@ struct RunState<'a> {
     retro_decel: f64,
     ei_done: bool,
     ei400_done: bool,
+    /// Altitude at which the run ends: the terrain, or the options' end altitude, m.
+    stop_alt_m: f64,
 }
 
 impl<'a> RunState<'a> {
@@ -713,7 +719,7 @@ fn armed_altitudes(rs: &RunState) -> [(AltEvent, f64); 6] {
         (AltEvent::Separation, sep),
         (AltEvent::Chute, chute),
         (AltEvent::SoftLanding, soft),
-        (AltEvent::Touchdown, cfg.terrain_height_m),
+        (AltEvent::Touchdown, rs.stop_alt_m),
     ]
 }
 
@@ -844,6 +850,9 @@ pub fn simulate_entry(
         retro_decel: 0.0,
         ei_done: alt0 < cfg.entry_interface_alt_m,
         ei400_done: alt0 < EI_400KFT_M,
+        stop_alt_m: opts
+            .end_altitude_m
+            .map_or(cfg.terrain_height_m, |h| h.max(cfg.terrain_height_m)),
     };
     if cfg.deorbit_burn.is_some() {
         rs.phase = Phase::PreBurn;

@@ -3,6 +3,7 @@
 mod architecture;
 mod drag_validation;
 mod entry_features;
+mod entry_guidance;
 mod entry_nesc;
 mod entry_physics;
 mod orbit_validation;

@@ -1,0 +1,81 @@
+//! The predictor–corrector bank guidance (capsim::entry::guidance) closes on targets it can
+//! reach. There is no published reference trajectory for it (Soyuz guidance is not public), so
+//! these are closed-loop performance tests on the Soyuz-like case of `entry_physics`: targets are
+//! placed relative to the open-loop landing point at a constant 45° bank, inside the footprint a
+//! lift-to-drag ratio of 0.25 can reach, and the guided landing must come within 10 km, the
+//! accuracy issue #5 asks of the flagship (measured: 0.9–5.9 km for retargets of 200–330 km).
+
+use super::entry_physics::soyuz_like;
+use capsim::entry::guidance::{PredictorCorrector, PredictorCorrectorConfig};
+use capsim::entry::{distance_bearing, simulate_entry, ConstantBank, EntryConfig, EntryOptions};
+
+fn predictor_for(cfg: &EntryConfig) -> EntryConfig {
+    let dm = cfg.separations[0].configuration.clone();
+    let mut p = EntryConfig::simple(dm);
+    p.earth = cfg.earth;
+    p.atmosphere = cfg.atmosphere.clone();
+    p
+}
+
+#[test]
+fn predictor_corrector_reaches_offset_targets() {
+    // Targets = landing points of open-loop constant-bank descents (reachable by construction),
+    // from 35 km short to ~60 km long of the 45° descent the guidance starts from, and the
+    // mirror-image (left-turning) one ~50 km to the side.
+    let (cfg, x0) = soyuz_like(false);
+    let opts = EntryOptions::default();
+    let land = |bank_deg: f64| {
+        let r = simulate_entry(
+            &cfg,
+            &x0,
+            &mut ConstantBank {
+                bank_rad: bank_deg.to_radians(),
+            },
+            &opts,
+        )
+        .unwrap();
+        let t = r.summary.touchdown.unwrap();
+        (t.lat_deg, t.lon_deg)
+    };
+    let nominal = land(45.0);
+    for bank_deg in [45.0, 20.0, 65.0, -45.0, -30.0] {
+        let (tlat, tlon) = land(bank_deg);
+        let offset_km = distance_bearing(nominal.0, nominal.1, tlat, tlon).0 / 1e3;
+        let pc = PredictorCorrectorConfig::new(tlat, tlon, predictor_for(&cfg), 10_500.0);
+        let mut law = PredictorCorrector::new(pc).unwrap();
+        let r = simulate_entry(&cfg, &x0, &mut law, &opts).unwrap();
+        let t = r.summary.touchdown.unwrap();
+        let (miss, _) = distance_bearing(tlat, tlon, t.lat_deg, t.lon_deg);
+        eprintln!(
+            "target = constant {bank_deg}° landing ({offset_km:.0} km from the 45° one): miss {miss:.0} m, peak {:.2} g, {} reversals",
+            r.summary.peak_g, law.stats.reversals
+        );
+        assert!(
+            miss < 10_000.0,
+            "target of bank {bank_deg}°: miss {miss:.0} m ({:?})",
+            law.stats
+        );
+        // A lifting entry flown this way keeps the load near the Soyuz nominal (3-5 g).
+        assert!(r.summary.peak_g < 6.0, "peak {} g", r.summary.peak_g);
+        assert!(law.stats.predictions > 0 && law.stats.failed_predictions == 0);
+    }
+}
+
+#[test]
+fn guidance_is_deterministic_and_rejects_bad_settings() {
+    let (cfg, x0) = soyuz_like(false);
+    let run = || {
+        let pc = PredictorCorrectorConfig::new(45.0, 60.0, predictor_for(&cfg), 10_500.0);
+        let mut law = PredictorCorrector::new(pc).unwrap();
+        simulate_entry(&cfg, &x0, &mut law, &EntryOptions::default())
+            .unwrap()
+            .summary
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    let mut bad = PredictorCorrectorConfig::new(95.0, 0.0, predictor_for(&cfg), 10_500.0);
+    assert!(PredictorCorrector::new(bad.clone()).is_err());
+    bad.target_lat_deg = 45.0;
+    bad.max_bank_rad = 4.0;
+    assert!(PredictorCorrector::new(bad).is_err());
+}
