@@ -30,6 +30,14 @@ struct RawScenario {
     orbit: Vec<Spanned<RawOrbit>>,
     #[serde(default)]
     compare: Vec<Spanned<RawCompare>>,
+    // Mission-level tables for the report (crate::mission_spec).
+    mission: Option<Spanned<crate::mission_spec::RawMission>>,
+    #[serde(default)]
+    crew: Vec<Spanned<crate::mission_spec::RawCrew>>,
+    #[serde(default)]
+    timeline: Vec<Spanned<crate::mission_spec::RawTimeline>>,
+    #[serde(default)]
+    claim: Vec<Spanned<crate::mission_spec::RawClaim>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -231,6 +239,8 @@ pub struct ScenarioSpec {
     pub output_dir: PathBuf,
     pub orbits: Vec<OrbitJobSpec>,
     pub compare: Vec<CompareSpec>,
+    /// `[mission]`, `[[crew]]`, `[[timeline]]`, `[[claim]]` (empty when absent).
+    pub mission: crate::mission_spec::MissionSpec,
 }
 
 /// All problems found in a scenario file.
@@ -672,6 +682,17 @@ impl ScenarioSpec {
                 )),
             }
         }
+        let mission = crate::mission_spec::validate(
+            path,
+            text,
+            crate::mission_spec::RawMissionTables {
+                mission: raw.mission,
+                crew: raw.crew,
+                timeline: raw.timeline,
+                claim: raw.claim,
+            },
+            &mut errors,
+        );
         if !errors.is_empty() {
             return Err(ScenarioErrors(errors));
         }
@@ -688,6 +709,7 @@ impl ScenarioSpec {
             output_dir,
             orbits,
             compare,
+            mission,
         })
     }
 }
