@@ -687,4 +687,25 @@ article = "v"
         }
         assert_eq!(e.0.len(), 5, "{msg}");
     }
+
+    /// Every ```toml block of docs/scenario-mission.md parses and has mission tables.
+    #[test]
+    fn doc_examples_parse() {
+        let doc_path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/scenario-mission.md");
+        let doc = std::fs::read_to_string(&doc_path).unwrap();
+        let mut n = 0;
+        let mut rest = doc.as_str();
+        while let Some(start) = rest.find("```toml\n") {
+            let body = &rest[start + 8..];
+            let end = body.find("```").unwrap();
+            let block = &body[..end];
+            rest = &body[end + 3..];
+            let s = ScenarioSpec::from_text(Path::new("docs/scenario-mission.md"), block)
+                .unwrap_or_else(|e| panic!("example does not parse: {e}\n{block}"));
+            assert!(!s.mission.is_empty());
+            n += 1;
+        }
+        assert!(n >= 1);
+    }
 }

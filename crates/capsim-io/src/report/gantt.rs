@@ -83,7 +83,7 @@ const LABEL_W: i32 = 250;
 const RIGHT_PAD: i32 = 24;
 const TITLE_H: i32 = 44;
 const AXIS_H: i32 = 26;
-const LANE_H: i32 = 22;
+const LANE_H: i32 = 23;
 const GROUP_H: i32 = 24;
 const BOTTOM_PAD: i32 = 16;
 
@@ -170,7 +170,7 @@ fn draw<DB: DrawingBackend>(g: &Gantt, root: DrawingArea<DB, Shift>) -> Result<(
         root.draw(&Text::new(
             text,
             (x, top + 4),
-            font(13, muted).pos(Pos::new(HPos::Center, VPos::Top)),
+            font(14, muted).pos(Pos::new(HPos::Center, VPos::Top)),
         ))
         .map_err(derr)?;
     }
@@ -194,9 +194,8 @@ fn draw<DB: DrawingBackend>(g: &Gantt, root: DrawingArea<DB, Shift>) -> Result<(
             root.draw(&Text::new(
                 lane.group.clone(),
                 (12, yy + GROUP_H / 2),
-                ("capsim-gantt-sans", 14)
+                (FONT, 15)
                     .into_font()
-                    .style(FontStyle::Normal)
                     .color(&ink)
                     .pos(Pos::new(HPos::Left, VPos::Center)),
             ))
@@ -213,7 +212,7 @@ fn draw<DB: DrawingBackend>(g: &Gantt, root: DrawingArea<DB, Shift>) -> Result<(
         root.draw(&Text::new(
             lane.label.clone(),
             (24, yy + LANE_H / 2),
-            font(13, ink).pos(Pos::new(HPos::Left, VPos::Center)),
+            font(14, ink).pos(Pos::new(HPos::Left, VPos::Center)),
         ))
         .map_err(derr)?;
         for b in &lane.bars {
@@ -387,7 +386,7 @@ mod tests {
         ] {
             assert!(svg.contains(t), "missing {t}");
         }
-        assert_eq!(g.height_px(), (44 + 26 + 2 * 24 + 2 * 22 + 16) as u32);
+        assert_eq!(g.height_px(), (44 + 26 + 2 * 24 + 2 * 23 + 16) as u32);
         let dir = tempfile::tempdir().unwrap();
         let (png, svgp) = write_gantt(&g, &dir.path().join("timeline")).unwrap();
         let bytes = std::fs::read(&png).unwrap();

@@ -75,32 +75,30 @@ fn inline_svg(svg: &str) -> String {
             .unwrap_or(s.len());
         s.replace_range(i..end, "");
     }
-    // Neutralise event-handler attributes (` onload=` …).
-    let mut out = String::with_capacity(s.len());
+    // Neutralise event-handler attributes (` onload=` …): whitespace, "on", letters, '='.
     let bytes = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < s.len() {
-        let rest = &s[i..];
+    while i < bytes.len() {
         if bytes[i].is_ascii_whitespace()
-            && rest.len() > 3
-            && rest[1..3].eq_ignore_ascii_case("on")
-            && rest[3..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphabetic())
-                .count()
-                > 0
-            && rest[3..]
-                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
-                .starts_with('=')
+            && i + 3 < bytes.len()
+            && bytes[i + 1..i + 3].eq_ignore_ascii_case(b"on")
         {
-            out.push_str(" data-x");
-            i += 3;
-            continue;
+            let letters = bytes[i + 3..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            if letters > 0 && bytes.get(i + 3 + letters) == Some(&b'=') {
+                out.extend_from_slice(b" data-x");
+                i += 3;
+                continue;
+            }
         }
-        let c = rest.chars().next().unwrap_or(' ');
-        out.push(c);
-        i += c.len_utf8();
+        out.push(bytes[i]);
+        i += 1;
     }
+    // Only ASCII bytes were replaced, so the text is still UTF-8.
+    let out = String::from_utf8(out).unwrap_or_default();
     out.replacen("<svg ", "<svg role=\"img\" ", 1)
 }
 
@@ -139,10 +137,11 @@ tr.explain td { border-bottom: 1px solid var(--rule); color: var(--muted); font-
   padding-top: 0; font-style: italic; }
 tr.has-explain td { border-bottom: none; }
 figure { margin: .6rem 0 1.6rem; }
-figure .svg svg { width: 100%; height: auto; max-width: 62rem; display: block;
+figure .svg svg { width: 100%; height: auto; display: block;
   border: 1px solid var(--rule); border-radius: 6px; background: #fff; }
+figure .svg svg text { font-family: "DejaVu Sans", "Segoe UI", Arial, "Liberation Sans", sans-serif; }
 figure h3 { font-size: 1.05rem; margin: 0 0 .4rem; }
-figcaption { color: var(--muted); font-size: .88rem; margin-top: .4rem; max-width: 62rem; }
+figcaption { color: var(--muted); font-size: .88rem; margin-top: .4rem; max-width: 60rem; }
 figcaption a { color: var(--accent); }
 ol.events { list-style: none; padding: 0; margin: .4rem 0 1.2rem; columns: 2 26rem; column-gap: 2rem; font-size: .88rem; }
 ol.events li { break-inside: avoid; padding: .18rem 0; border-bottom: 1px dotted var(--rule); }
@@ -364,7 +363,7 @@ mod tests {
                 Section::new("plots", "Plots").with(Block::Figure(Figure {
                     title: "Alt".into(),
                     caption: "cap".into(),
-                    svg: "<?xml version=\"1.0\"?>\n<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script><text>x &lt; y</text></svg>".into(),
+                    svg: "<?xml version=\"1.0\"?>\n<svg data-name=\"Léopold\" width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script><text>x &lt; y</text></svg>".into(),
                     files: vec![
                         ("PNG".into(), "altitude.png".into()),
                         ("evil".into(), "https://example.com/x.png".into()),

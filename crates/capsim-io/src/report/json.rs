@@ -7,9 +7,10 @@
 //! with a `Z`; numbers are SI unless the key names the unit (`landing_lat_deg`, `miss_km`).
 
 use hifitime::Epoch;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::path::Path;
 
+pub use serde_json::json;
 pub use serde_json::Value as JsonValue;
 
 /// Parses JSON text (for tests and tools that read the outputs back).

@@ -28,6 +28,13 @@ pub struct Report {
     pub footer: String,
 }
 
+impl Report {
+    /// The section with anchor `id` (to fill a pending slot or add blocks).
+    pub fn section_mut(&mut self, id: &str) -> Option<&mut Section> {
+        self.sections.iter_mut().find(|s| s.id == id)
+    }
+}
+
 /// A titled section; `id` is its HTML anchor (letters, digits, '-').
 #[derive(Debug, Clone, Default)]
 pub struct Section {
@@ -48,6 +55,19 @@ impl Section {
     pub fn with(mut self, b: Block) -> Self {
         self.blocks.push(b);
         self
+    }
+    /// Replaces every [`Block::Pending`] of the section with `blocks` (or appends them when
+    /// there is none): how a later phase fills the slot it was given.
+    pub fn fill_pending(&mut self, blocks: Vec<Block>) {
+        let at = self
+            .blocks
+            .iter()
+            .position(|b| matches!(b, Block::Pending { .. }));
+        self.blocks.retain(|b| !matches!(b, Block::Pending { .. }));
+        let at = at.unwrap_or(self.blocks.len()).min(self.blocks.len());
+        for (k, b) in blocks.into_iter().enumerate() {
+            self.blocks.insert(at + k, b);
+        }
     }
 }
 
