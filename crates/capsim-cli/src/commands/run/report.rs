@@ -16,7 +16,8 @@
 //! Ground positions: GCRF → ITRF with the propagator's Earth-orientation cache (IAU 2006/2000A
 //! with IERS EOP) when it has one, else the EOP table directly; geodetic coordinates on WGS-84.
 //! Resampling to 30 s between output samples uses cubic Hermite interpolation on position and
-//! velocity (error ≲ 1 m at a 60 s output step, a few km at 10 min — drawing accuracy).
+//! velocity (measured on an exact circular orbit: 0.4 m at a 60 s output step, 3.7 km at
+//! 10 min — drawing accuracy; Burden & Faires, Numerical Analysis, Hermite error bound).
 
 use super::{revolutions, BuiltJob, CompareRow, DailyReport};
 use crate::failure::{run as run_err, CliResult};
@@ -1300,4 +1301,60 @@ pub(crate) fn write_report(d: &RunData) -> CliResult<()> {
     let ph = out.join("report.html");
     capsim_io::report::write_html(&ph, &report).map_err(werr(&ph))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use capsim::frames::Vec3;
+
+    /// A circular two-body orbit, exact (Kepler): radius 6,778 km (400 km altitude).
+    fn circular(t0: Epoch, t_s: f64) -> OrbitState {
+        let gm = capsim::constants::GM_EARTH_M3_S2;
+        let r = 6_778_137.0;
+        let w = (gm / (r * r * r)).sqrt();
+        let (s, c) = (w * t_s).sin_cos();
+        OrbitState {
+            epoch: t0 + hifitime::Unit::Second * t_s,
+            r: Vec3::new(r * c, r * s, 0.0),
+            v: Vec3::new(-r * w * s, r * w * c, 0.0),
+        }
+    }
+
+    fn max_error(step_s: f64) -> (f64, f64) {
+        let t0 = Epoch::from_gregorian_utc_at_midnight(2007, 10, 10);
+        let samples: Vec<OrbitState> = (0..=20).map(|k| circular(t0, k as f64 * step_s)).collect();
+        let end = samples[samples.len() - 1].epoch;
+        let pts = resample(&samples, t0, end, 7.0);
+        assert!(pts.len() > 20);
+        let mut worst: f64 = 0.0;
+        for (e, r) in &pts {
+            let exact = circular(t0, (*e - t0).to_seconds()).r;
+            worst = worst.max((r.raw() - exact.raw()).norm());
+        }
+        // Cubic Hermite error bound: h⁴/384 · max|r⁗| = (ωh)⁴ · R / 384 (Burden & Faires,
+        // Numerical Analysis, Thm 3.9, for each coordinate).
+        let r = 6_778_137.0_f64;
+        let w = (capsim::constants::GM_EARTH_M3_S2 / r.powi(3)).sqrt();
+        let bound = (w * step_s).powi(4) * r / 384.0 * 2.0_f64.sqrt();
+        (worst, bound)
+    }
+
+    /// Resampling between output samples (used for the 30 s ground tracks): cubic Hermite on
+    /// position and velocity, against an exact circular orbit. Measured: 0.375 m at a 60 s step,
+    /// 3.72 km at 600 s; bounds 0.53 m and 5.30 km.
+    #[test]
+    fn hermite_resampling_is_within_its_error_bound() {
+        for step in [60.0, 600.0] {
+            let (err, bound) = max_error(step);
+            assert!(err <= bound, "step {step} s: error {err} m > bound {bound} m");
+            eprintln!("hermite step {step} s: max error {err:.3} m (bound {bound:.3} m)");
+        }
+    }
+
+    #[test]
+    fn numbers_in_text() {
+        assert_eq!(numbers_in("340 × 344 km (STS-120 press)"), vec![340.0, 344.0, 120.0]);
+        assert_eq!(numbers_in("91.37."), vec![91.37]);
+    }
 }
