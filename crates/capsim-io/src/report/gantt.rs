@@ -107,6 +107,63 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// Axis ticks strictly inside (start, end): month starts for windows over 60 days, day starts
+/// (every 1, 2, 5 or 10 days) over 2 days, else hours (every 1, 2, 3, 6 or 12 h).
+fn ticks(start: Epoch, end: Epoch) -> Vec<(Epoch, String)> {
+    let span_d = (end - start).to_seconds() / 86_400.0;
+    let mut out = Vec::new();
+    let (y0, m0, d0, h0, _, _, _) = start.to_gregorian_utc();
+    if span_d > 60.0 {
+        let (mut y, mut m) = (y0, m0);
+        for k in 0..240 {
+            m += 1;
+            if m > 12 {
+                m = 1;
+                y += 1;
+            }
+            let e = Epoch::from_gregorian_utc_at_midnight(y, m, 1);
+            if e >= end {
+                break;
+            }
+            let name = MONTHS[(m - 1) as usize];
+            out.push((
+                e,
+                if m == 1 || k == 0 {
+                    format!("{name} {y}")
+                } else {
+                    name.to_string()
+                },
+            ));
+        }
+    } else if span_d > 2.0 {
+        let every = [1.0, 2.0, 5.0, 10.0]
+            .into_iter()
+            .find(|n| span_d / n <= 14.0)
+            .unwrap_or(10.0);
+        let mut e = Epoch::from_gregorian_utc_at_midnight(y0, m0, d0) + hifitime::Unit::Day * every;
+        while e < end && out.len() < 60 {
+            let (_, m, d, _, _, _, _) = e.to_gregorian_utc();
+            out.push((e, format!("{d} {}", MONTHS[(m - 1) as usize])));
+            e += hifitime::Unit::Day * every;
+        }
+    } else {
+        let span_h = span_d * 24.0;
+        let every = [1.0, 2.0, 3.0, 6.0, 12.0]
+            .into_iter()
+            .find(|n| span_h / n <= 14.0)
+            .unwrap_or(12.0);
+        let mut e = Epoch::from_gregorian_utc(y0, m0, d0, h0, 0, 0, 0) + hifitime::Unit::Hour * 1;
+        while e < end && out.len() < 60 {
+            let (_, _, _, h, _, _, _) = e.to_gregorian_utc();
+            if f64::from(h) % every == 0.0 {
+                out.push((e, format!("{h:02}:00")));
+            }
+            e += hifitime::Unit::Hour * 1;
+        }
+    }
+    out
+}
+
 fn draw<DB: DrawingBackend>(g: &Gantt, root: DrawingArea<DB, Shift>) -> Result<(), GanttError> {
     ensure_font();
     let title = g.title.as_str();
@@ -139,34 +196,15 @@ fn draw<DB: DrawingBackend>(g: &Gantt, root: DrawingArea<DB, Shift>) -> Result<(
     root.draw(&Text::new(g.title.clone(), (12, 12), font(20, ink)))
         .map_err(derr)?;
 
-    // Month grid and labels.
+    // Calendar grid and labels: months for long windows, days, or hours.
     let top = TITLE_H;
-    let (y_start, m_start, _, _, _, _, _) = g.start.to_gregorian_utc();
-    let (mut y, mut m) = (y_start, m_start);
-    let mut guard = 0;
-    loop {
-        guard += 1;
-        // Next month boundary after the start.
-        m += 1;
-        if m > 12 {
-            m = 1;
-            y += 1;
-        }
-        let e = Epoch::from_gregorian_utc_at_midnight(y, m, 1);
-        if e >= g.end || guard > 240 {
-            break;
-        }
+    for (e, text) in ticks(g.start, g.end) {
         let x = x_of(e);
         root.draw(&PathElement::new(
             vec![(x, top + AXIS_H - 4), (x, h - BOTTOM_PAD)],
             rule,
         ))
         .map_err(derr)?;
-        let text = if m == 1 || guard == 1 {
-            format!("{} {}", MONTHS[(m - 1) as usize], y)
-        } else {
-            MONTHS[(m - 1) as usize].to_string()
-        };
         root.draw(&Text::new(
             text,
             (x, top + 4),
@@ -393,6 +431,22 @@ mod tests {
         assert_eq!(&bytes[1..4], b"PNG");
         assert!(bytes.len() > 2_000);
         assert!(svgp.exists());
+    }
+
+    #[test]
+    fn ticks_adapt_to_the_window() {
+        let t0 = Epoch::from_gregorian_utc_hms(2007, 10, 10, 13, 22, 39);
+        let months = ticks(t0, t0 + hifitime::Unit::Day * 191);
+        assert_eq!(months.len(), 6);
+        assert_eq!(months[0].1, "Nov 2007");
+        assert_eq!(months[2].1, "Jan 2008");
+        let days = ticks(t0, t0 + hifitime::Unit::Day * 5);
+        assert_eq!(days[0].1, "11 Oct");
+        let hours = ticks(t0, t0 + hifitime::Unit::Hour * 3);
+        assert_eq!(
+            hours.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(),
+            ["14:00", "15:00", "16:00"]
+        );
     }
 
     #[test]

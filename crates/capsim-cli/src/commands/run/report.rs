@@ -181,6 +181,20 @@ fn setup_figures(s: &OrbitState) -> Option<(f64, f64, f64, f64)> {
     crate::setup::orbit_figures(s)
 }
 
+/// Ascending-node crossings: from the node events when the job detects them, else counted on
+/// the output samples (a sign change of z from − to +; exact in count when the output step is
+/// shorter than half an orbit).
+fn orbit_count(job: &BuiltJob, r: &PropagationResult) -> usize {
+    let detected = job.spec.events.iter().any(|e| e.contains("node"));
+    if detected {
+        return revolutions(r);
+    }
+    r.samples
+        .windows(2)
+        .filter(|w| w[0].r.z() < 0.0 && w[1].r.z() >= 0.0)
+        .count()
+}
+
 /// Index of the mission job (longest span) and of the capsule job.
 fn roles(jobs: &[BuiltJob], results: &[PropagationResult]) -> (usize, usize) {
     let span = |i: usize| (results[i].final_state.epoch - jobs[i].initial.epoch).to_seconds();
@@ -272,8 +286,30 @@ fn altitude_chart(d: &RunData, mission: usize, t0: Epoch) -> Chart {
     );
     chart.width_px = 1100;
     chart.height_px = 560;
-    // Daily envelope of the instantaneous height above WGS-84.
     let track = geodetic_track(job, d.eop, &decimate(&res.samples, 0.0));
+    let span_days = (res.final_state.epoch - job.initial.epoch).to_seconds() / 86_400.0;
+    if span_days < 3.0 {
+        // Short span: the instantaneous height itself.
+        chart.series.push(
+            Series::line(
+                "height above WGS-84",
+                track
+                    .iter()
+                    .map(|(e, _, g)| (days(*e), g.alt_m / 1e3))
+                    .collect(),
+            )
+            .color(BLUE),
+        );
+        for m in &job.spec.maneuvers {
+            chart.ref_lines.push(RefLine {
+                label: format!("burn {:.1} m/s", m.dv_vnb_m_s[0]),
+                vertical: true,
+                value: days(m.epoch),
+            });
+        }
+        return chart;
+    }
+    // Daily envelope of the instantaneous height above WGS-84.
     let mut lo: Vec<(f64, f64)> = Vec::new();
     let mut hi: Vec<(f64, f64)> = Vec::new();
     let mut day = -1i64;
@@ -630,7 +666,7 @@ pub(crate) fn write_report(d: &RunData) -> CliResult<()> {
     let mres = &d.results[mission];
     let cjob = &d.jobs[capsule];
     let cres = &d.results[capsule];
-    let orbits = revolutions(mres);
+    let orbits = orbit_count(mjob, mres);
     let info = &d.spec.mission.info;
     let duration_s = (t1 - t0).to_seconds();
 
@@ -657,13 +693,22 @@ pub(crate) fn write_report(d: &RunData) -> CliResult<()> {
         "altitude",
         &alt,
         "",
-        &format!(
-            "Pale band: the daily lowest and highest height of {} above the WGS-84 ellipsoid \
-             (the orbit's eccentricity and Earth's flattening make it swing by ~20 km each orbit). \
-             Blue: the daily mean of perigee and apogee heights above a 6378.137 km sphere, the \
-             convention of the published figures (crosses). Vertical lines: reboosts.",
-            mjob.spec.object_name
-        ),
+        &if (mres.final_state.epoch - mjob.initial.epoch).to_seconds() < 3.0 * 86_400.0 {
+            format!(
+                "Height of {} above the WGS-84 ellipsoid at each output sample; vertical \
+                 lines: burns.",
+                mjob.spec.object_name
+            )
+        } else {
+            format!(
+                "Pale band: the daily lowest and highest height of {} above the WGS-84 \
+                 ellipsoid (the orbit's eccentricity and Earth's flattening make it swing by \
+                 ~20 km each orbit). Blue: the daily mean of perigee and apogee heights above \
+                 a 6378.137 km sphere, the convention of the published figures (crosses). \
+                 Vertical lines: reboosts.",
+                mjob.spec.object_name
+            )
+        },
     )?;
     let gt = groundtrack_chart(d, capsule, &first, 3.0);
     let gt_fig = figure(
@@ -1347,14 +1392,20 @@ mod tests {
     fn hermite_resampling_is_within_its_error_bound() {
         for step in [60.0, 600.0] {
             let (err, bound) = max_error(step);
-            assert!(err <= bound, "step {step} s: error {err} m > bound {bound} m");
+            assert!(
+                err <= bound,
+                "step {step} s: error {err} m > bound {bound} m"
+            );
             eprintln!("hermite step {step} s: max error {err:.3} m (bound {bound:.3} m)");
         }
     }
 
     #[test]
     fn numbers_in_text() {
-        assert_eq!(numbers_in("340 × 344 km (STS-120 press)"), vec![340.0, 344.0, 120.0]);
+        assert_eq!(
+            numbers_in("340 × 344 km (STS-120 press)"),
+            vec![340.0, 344.0, 120.0]
+        );
         assert_eq!(numbers_in("91.37."), vec![91.37]);
     }
 }
