@@ -153,8 +153,10 @@ pub fn dhms(seconds: f64) -> String {
         format!("{sign}{d} d {h:02} h {m:02} m {sec:02} s")
     } else if h > 0 {
         format!("{sign}{h} h {m:02} m {sec:02} s")
-    } else {
+    } else if m > 0 {
         format!("{sign}{m} m {sec:02} s")
+    } else {
+        format!("{sign}{sec} s")
     }
 }
 
@@ -211,6 +213,7 @@ mod tests {
             "191 d 19 h 08 m 06 s"
         );
         assert_eq!(dhms(65.0), "1 m 05 s");
+        assert_eq!(dhms(0.2), "0 s");
         assert_eq!(difference(1.5, 0.0, "km", 1), "+1.5 km");
         assert_eq!(difference(f64::NAN, 1.0, "km", 1), "—");
     }

@@ -146,13 +146,19 @@ fn resample(
     out
 }
 
-/// Samples no closer than `step_s` apart.
+/// Samples no closer than `step_s` apart, and the last sample.
 fn decimate(samples: &[OrbitState], step_s: f64) -> Vec<(Epoch, Vec3<Gcrf>)> {
     let mut out: Vec<(Epoch, Vec3<Gcrf>)> = Vec::new();
     for s in samples {
         match out.last() {
             Some((e, _)) if (s.epoch - *e).to_seconds() < step_s - 1e-6 => {}
             _ => out.push((s.epoch, s.r)),
+        }
+    }
+    // Always end on the last sample.
+    if let (Some(last), Some(kept)) = (samples.last(), out.last()) {
+        if last.epoch > kept.0 {
+            out.push((last.epoch, last.r));
         }
     }
     out
