@@ -739,9 +739,28 @@ fn run_every_scenario() {
                     format!("{id}.oem"),
                     format!("{id}.csv"),
                     format!("{id}-events.csv"),
+                    format!("{id}-groundtrack.kml"),
+                    format!("{id}-groundtrack.geojson"),
                 ]
             })
             .chain(["summary.md".to_string()])
+            // The report and its exports (docs/report.md; checked in tests/report_cli.rs).
+            .chain(
+                [
+                    "report.html",
+                    "summary.json",
+                    "events.json",
+                    "events.txt",
+                    "mission.czml",
+                    "altitude.png",
+                    "altitude.svg",
+                    "groundtrack_first_orbits.png",
+                    "groundtrack_first_orbits.svg",
+                    "timeline.png",
+                    "timeline.svg",
+                ]
+                .map(String::from),
+            )
             .collect();
         want.sort();
         assert_eq!(names, want, "{scenario:?}");

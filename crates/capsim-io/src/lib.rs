@@ -8,15 +8,18 @@
 
 pub mod atomic;
 pub mod csv;
+pub mod czml;
 pub mod entry_output;
 pub mod entry_spec;
 pub mod eop_file;
 pub mod error;
 pub mod event_spec;
 pub mod geo_export;
+pub mod mission_spec;
 pub mod oem;
 pub mod omm_file;
 pub mod plot;
+pub mod report;
 pub mod scenario;
 pub mod space_weather_file;
 pub mod state_file;

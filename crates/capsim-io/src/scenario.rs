@@ -31,6 +31,14 @@ struct RawScenario {
     #[serde(default)]
     compare: Vec<Spanned<RawCompare>>,
     entry: Option<crate::entry_spec::RawEntry>,
+    // Mission-level tables for the report (crate::mission_spec).
+    mission: Option<Spanned<crate::mission_spec::RawMission>>,
+    #[serde(default)]
+    crew: Vec<Spanned<crate::mission_spec::RawCrew>>,
+    #[serde(default)]
+    timeline: Vec<Spanned<crate::mission_spec::RawTimeline>>,
+    #[serde(default)]
+    claim: Vec<Spanned<crate::mission_spec::RawClaim>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -234,6 +242,8 @@ pub struct ScenarioSpec {
     pub compare: Vec<CompareSpec>,
     /// The `[entry]` table (deorbit to touchdown), if any.
     pub entry: Option<crate::entry_spec::EntrySpec>,
+    /// `[mission]`, `[[crew]]`, `[[timeline]]`, `[[claim]]` (empty when absent).
+    pub mission: crate::mission_spec::MissionSpec,
 }
 
 /// All problems found in a scenario file.
@@ -678,6 +688,17 @@ impl ScenarioSpec {
         let entry = raw
             .entry
             .and_then(|e| crate::entry_spec::EntrySpec::parse(path, text, e, &ids, &mut errors));
+        let mission = crate::mission_spec::validate(
+            path,
+            text,
+            crate::mission_spec::RawMissionTables {
+                mission: raw.mission,
+                crew: raw.crew,
+                timeline: raw.timeline,
+                claim: raw.claim,
+            },
+            &mut errors,
+        );
         if !errors.is_empty() {
             return Err(ScenarioErrors(errors));
         }
@@ -695,6 +716,7 @@ impl ScenarioSpec {
             orbits,
             compare,
             entry,
+            mission,
         })
     }
 }

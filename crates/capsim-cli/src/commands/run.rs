@@ -2,7 +2,11 @@
 //!
 //! `run` executes every `[[orbit]]` of the scenario in order and writes, in the output folder,
 //! `<id>.oem`, `<id>.csv`, `<id>-events.csv`, and `summary.md` (per-orbit figures, and the
-//! scenario's `[[compare]]` rows: published value beside simulated value).
+//! scenario's `[[compare]]` rows: published value beside simulated value); then the mission
+//! report and its exports (`report.html`, plots, `summary.json`, events, KML/GeoJSON, CZML),
+//! built in the child module [`report`].
+
+mod report;
 
 use super::propagate::event_label;
 use crate::failure::{input, run as run_err, CliResult};
@@ -28,6 +32,9 @@ pub struct Args {
     /// Earth-orientation file (IERS finals2000A or EOP 20 C04) instead of the shipped table.
     #[arg(long, value_name = "FILE")]
     pub eop: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -173,6 +180,7 @@ pub fn check(a: &CheckArgs) -> CliResult<()> {
 }
 
 pub fn run(a: &Args) -> CliResult<()> {
+    let run_clock = Instant::now();
     let spec = ScenarioSpec::read(&a.scenario).map_err(input)?;
     let eop = setup::load_eop(a.eop.as_deref())?;
     let mut jobs = build(&spec, &eop)?;
@@ -241,24 +249,46 @@ pub fn run(a: &Args) -> CliResult<()> {
             )?;
         }
         append_summary(&mut summary, job, &result, wall_s, rate, &days);
-        crate::say!(
-            "{:<20} {} steps, {} force evaluations, {} events, {:.2} s",
-            job.spec.id,
-            result.stats.accepted,
-            result.force_evaluations,
-            result.events.len(),
-            wall_s
-        );
+        if !a.quiet {
+            crate::say!(
+                "{:<20} {} steps, {} force evaluations, {} events, {:.2} s",
+                job.spec.id,
+                result.stats.accepted,
+                result.force_evaluations,
+                result.events.len(),
+                wall_s
+            );
+        }
         results.push(result);
     }
-    if !spec.compare.is_empty() {
-        append_comparisons(&mut summary, &spec, &jobs, &results, &reports);
+    let compare_rows = comparison_rows(&spec, &jobs, &results, &reports);
+    if !compare_rows.is_empty() {
+        append_comparisons(&mut summary, &compare_rows);
     }
     let path = out.join("summary.md");
     write_atomic(&path, |w| w.write_all(summary.as_bytes())).map_err(|e| {
         run_err(anyhow::Error::new(e).context(format!("writing {}", path.display())))
     })?;
-    crate::say!("wrote {}", out.display());
+    let report_clock = Instant::now();
+    report::write_report(&report::RunData {
+        out: &out,
+        scenario_path: &a.scenario,
+        spec: &spec,
+        jobs: &jobs,
+        results: &results,
+        reports: &reports,
+        compare: &compare_rows,
+        eop: &eop,
+        run_wall_s: run_clock.elapsed().as_secs_f64(),
+    })?;
+    if !a.quiet {
+        crate::say!(
+            "report: {} ({:.2} s)",
+            out.join("report.html").display(),
+            report_clock.elapsed().as_secs_f64()
+        );
+        crate::say!("wrote {}", out.display());
+    }
     Ok(())
 }
 
@@ -319,7 +349,7 @@ fn elements_line(s: &OrbitState) -> String {
     }
 }
 
-fn revolutions(result: &PropagationResult) -> usize {
+pub(crate) fn revolutions(result: &PropagationResult) -> usize {
     result
         .events
         .iter()
@@ -328,24 +358,28 @@ fn revolutions(result: &PropagationResult) -> usize {
 }
 
 /// Daily altitude table and decay rate of one orbit.
-type DailyReport = (
+pub(crate) type DailyReport = (
     Vec<capsim::dynamics::altitude_report::DailyAltitude>,
     Option<f64>,
 );
 
-fn append_comparisons(
-    summary: &mut String,
+/// One `[[compare]]` row evaluated on the results.
+pub(crate) struct CompareRow {
+    pub label: String,
+    pub published: String,
+    pub simulated: String,
+    pub note: String,
+    pub orbit: String,
+}
+
+fn comparison_rows(
     spec: &ScenarioSpec,
     jobs: &[BuiltJob],
     results: &[PropagationResult],
     reports: &[DailyReport],
-) {
+) -> Vec<CompareRow> {
     use capsim_io::scenario::CompareQuantity as Q;
-    let _ = writeln!(summary, "## Published figures beside simulated ones\n");
-    let _ = writeln!(
-        summary,
-        "| item | published | simulated | note |\n|---|---|---|---|"
-    );
+    let mut rows = Vec::new();
     for c in &spec.compare {
         let Some(i) = jobs.iter().position(|j| j.spec.id == c.orbit) else {
             continue;
@@ -377,10 +411,28 @@ fn append_comparisons(
                 .1
                 .map_or("—".into(), |r| format!("{r:+.0} m/day")),
         };
+        rows.push(CompareRow {
+            label: c.label.clone(),
+            published: c.published.clone(),
+            simulated,
+            note: c.note.clone(),
+            orbit: c.orbit.clone(),
+        });
+    }
+    rows
+}
+
+fn append_comparisons(summary: &mut String, rows: &[CompareRow]) {
+    let _ = writeln!(summary, "## Published figures beside simulated ones\n");
+    let _ = writeln!(
+        summary,
+        "| item | published | simulated | note |\n|---|---|---|---|"
+    );
+    for c in rows {
         let _ = writeln!(
             summary,
             "| {} | {} | {} | {} |",
-            c.label, c.published, simulated, c.note
+            c.label, c.published, c.simulated, c.note
         );
     }
     let _ = writeln!(summary);
