@@ -3,4 +3,5 @@
 mod architecture;
 mod drag_validation;
 mod orbit_validation;
+mod rendezvous_planner;
 mod support;
