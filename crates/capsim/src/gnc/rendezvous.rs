@@ -409,6 +409,12 @@ impl Flyer<'_> {
             return Ok((OrbitState::new(start.epoch, start.r, start.v + dv_g), m - prop_kg));
         }
         let dur = self.engine.burn_duration_s(m, dv);
+        // The LVLH direction was converted at the burn start; the frame turns by ω·dur/2 until
+        // the burn's centre (the impulse epoch), so rotate the inertial direction by that.
+        let h = start.angular_momentum().raw().normalize();
+        let omega = start.angular_momentum().norm() / start.r.norm_squared();
+        let rot = nalgebra::Rotation3::from_axis_angle(&nalgebra::Unit::new_normalize(h), 0.5 * omega * dur);
+        let dv_g = Vec3::<Gcrf>::from_raw(rot * dv_g.into_raw());
         for f in &self.prop.forces {
             f.begin_propagation();
         }
