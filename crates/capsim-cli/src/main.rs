@@ -36,6 +36,8 @@ enum Command {
     Atmosphere(commands::atmosphere::Args),
     /// In-plane launch opportunities from a site to a target orbit (TLE).
     LaunchWindow(commands::launch_window::Args),
+    /// Plan and fly the scenario's [rendezvous]: phasing burns, proximity, docking.
+    Rendezvous(commands::rendezvous::Args),
     /// Run a scenario file and write its outputs (OEM, CSV, events, summary).
     Run(commands::run::Args),
     /// Parse, validate and build a scenario without propagating.
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Propagate(a) => commands::propagate::run(&a),
         Command::Atmosphere(a) => commands::atmosphere::run(&a),
         Command::LaunchWindow(a) => commands::launch_window::run(&a),
+        Command::Rendezvous(a) => commands::rendezvous::run(&a),
         Command::Run(a) => commands::run::run(&a),
         Command::Check(a) => commands::run::check(&a),
     };

@@ -14,6 +14,7 @@ pub mod event_spec;
 pub mod oem;
 pub mod omm_file;
 pub mod plot;
+pub mod rendezvous_spec;
 pub mod scenario;
 pub mod space_weather_file;
 pub mod state_file;

@@ -30,6 +30,7 @@ struct RawScenario {
     orbit: Vec<Spanned<RawOrbit>>,
     #[serde(default)]
     compare: Vec<Spanned<RawCompare>>,
+    rendezvous: Option<Spanned<crate::rendezvous_spec::RawRendezvous>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -231,6 +232,8 @@ pub struct ScenarioSpec {
     pub output_dir: PathBuf,
     pub orbits: Vec<OrbitJobSpec>,
     pub compare: Vec<CompareSpec>,
+    /// The `[rendezvous]` table, when present (validated by [`crate::rendezvous_spec`]).
+    pub rendezvous: Option<crate::rendezvous_spec::RendezvousSpec>,
 }
 
 /// All problems found in a scenario file.
@@ -672,6 +675,9 @@ impl ScenarioSpec {
                 )),
             }
         }
+        let rendezvous = raw
+            .rendezvous
+            .and_then(|r| crate::rendezvous_spec::validate(path, text, r, &ids, &mut errors));
         if !errors.is_empty() {
             return Err(ScenarioErrors(errors));
         }
@@ -688,6 +694,7 @@ impl ScenarioSpec {
             output_dir,
             orbits,
             compare,
+            rendezvous,
         })
     }
 }

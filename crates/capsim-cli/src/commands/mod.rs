@@ -4,4 +4,5 @@ pub mod atmosphere;
 pub mod force_args;
 pub mod launch_window;
 pub mod propagate;
+pub mod rendezvous;
 pub mod run;

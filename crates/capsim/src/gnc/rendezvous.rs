@@ -50,8 +50,7 @@ use nalgebra::{Matrix3, SVector, Vector3};
 use std::f64::consts::TAU;
 
 pub use proximity::{
-    chaser_from_curvilinear, curvilinear_from_pair, DockingAxis, ProximityConfig,
-    ProximityResult,
+    chaser_from_curvilinear, curvilinear_from_pair, DockingAxis, ProximityConfig, ProximityResult,
 };
 
 /// Standard gravity for the rocket equation, m/s² (CGPM 1901).
@@ -205,7 +204,9 @@ pub enum RendezvousError {
     Config(String),
     #[error("the profile cannot close: {0}")]
     CannotClose(String),
-    #[error("Δv budget exceeded: the plan needs {needed_m_s:.1} m/s, the budget is {budget_m_s:.1} m/s")]
+    #[error(
+        "Δv budget exceeded: the plan needs {needed_m_s:.1} m/s, the budget is {budget_m_s:.1} m/s"
+    )]
     BudgetExceeded { needed_m_s: f64, budget_m_s: f64 },
     #[error("differential correction ({stage}) did not converge: miss {miss_m:.3} m after {iterations} iterations")]
     NoConvergence {
@@ -406,14 +407,20 @@ impl Flyer<'_> {
         let dv_g = lvlh_to_gcrf(start, &burn.dv_lvlh)?;
         let prop_kg = self.engine.propellant_kg(m, dv);
         if !self.finite || dv == 0.0 {
-            return Ok((OrbitState::new(start.epoch, start.r, start.v + dv_g), m - prop_kg));
+            return Ok((
+                OrbitState::new(start.epoch, start.r, start.v + dv_g),
+                m - prop_kg,
+            ));
         }
         let dur = self.engine.burn_duration_s(m, dv);
         // The LVLH direction was converted at the burn start; the frame turns by ω·dur/2 until
         // the burn's centre (the impulse epoch), so rotate the inertial direction by that.
         let h = start.angular_momentum().raw().normalize();
         let omega = start.angular_momentum().norm() / start.r.norm_squared();
-        let rot = nalgebra::Rotation3::from_axis_angle(&nalgebra::Unit::new_normalize(h), 0.5 * omega * dur);
+        let rot = nalgebra::Rotation3::from_axis_angle(
+            &nalgebra::Unit::new_normalize(h),
+            0.5 * omega * dur,
+        );
         let dv_g = Vec3::<Gcrf>::from_raw(rot * dv_g.into_raw());
         for f in &self.prop.forces {
             f.begin_propagation();
@@ -467,7 +474,11 @@ fn arg_lat(s: &OrbitState, x_ref: &Vector3<f64>, h: &Vector3<f64>) -> f64 {
 fn node_arg_lat(s: &OrbitState) -> f64 {
     let h = s.angular_momentum().raw().normalize();
     let node = Vector3::z().cross(&h);
-    let node = if node.norm() > 1e-12 { node.normalize() } else { Vector3::x() };
+    let node = if node.norm() > 1e-12 {
+        node.normalize()
+    } else {
+        Vector3::x()
+    };
     arg_lat(s, &node, &h)
 }
 
@@ -490,8 +501,8 @@ fn unwrapped_u(samples: &[OrbitState]) -> Vec<f64> {
 
 /// Mean rate of the argument of latitude (rad/s) of a circular orbit of radius `a` with J2.
 fn u_rate(a: f64, i: f64) -> Result<f64, RendezvousError> {
-    let (_, dw, dm) =
-        j2_secular_rates(a, 0.0, i, J2, RE_M, MU).map_err(|e| RendezvousError::Kepler(e.to_string()))?;
+    let (_, dw, dm) = j2_secular_rates(a, 0.0, i, J2, RE_M, MU)
+        .map_err(|e| RendezvousError::Kepler(e.to_string()))?;
     Ok((MU / (a * a * a)).sqrt() + dw + dm)
 }
 
@@ -552,7 +563,11 @@ fn newton3(
         }
         it += 1;
         if std::env::var("RDV_DEBUG").is_ok() {
-            eprintln!("{stage}: it {it} x {:?} miss {:?}", x.as_slice(), f.as_slice());
+            eprintln!(
+                "{stage}: it {it} x {:?} miss {:?}",
+                x.as_slice(),
+                f.as_slice()
+            );
         }
         let mut jac = Matrix3::zeros();
         for k in 0..3 {
@@ -605,12 +620,16 @@ pub fn plan_rendezvous(
         *target0
     } else {
         propagations += 1;
-        target_prop.propagate(target0, t0, None, &mut [])?.final_state
+        target_prop
+            .propagate(target0, t0, None, &mut [])?
+            .final_state
     };
 
     // Target track from insertion, long enough for any phasing radius in the search.
-    let kep_c = Keplerian::from_state(chaser0, MU).map_err(|e| RendezvousError::Kepler(e.to_string()))?;
-    let kep_t = Keplerian::from_state(&target_ins, MU).map_err(|e| RendezvousError::Kepler(e.to_string()))?;
+    let kep_c =
+        Keplerian::from_state(chaser0, MU).map_err(|e| RendezvousError::Kepler(e.to_string()))?;
+    let kep_t = Keplerian::from_state(&target_ins, MU)
+        .map_err(|e| RendezvousError::Kepler(e.to_string()))?;
     let a_t = kep_t.a_m;
     let incl = kep_t.i_rad;
     let r_perigee = kep_c.a_m * (1.0 - kep_c.e);
@@ -743,11 +762,14 @@ pub fn plan_rendezvous(
     let t2 = t0 + Duration::from_seconds(guess.t2_s);
     let t4 = t0 + Duration::from_seconds(guess.t4_s);
     let tg = t0 + Duration::from_seconds(guess.tg_s);
-    let t3_s = guess.t2_s + (cfg.dv3_rev - cfg.dv2_rev) / (cfg.dv4_rev - cfg.dv2_rev) * (guess.t4_s - guess.t2_s);
+    let t3_s = guess.t2_s
+        + (cfg.dv3_rev - cfg.dv2_rev) / (cfg.dv4_rev - cfg.dv2_rev) * (guess.t4_s - guess.t2_s);
     let t3 = t0 + Duration::from_seconds(t3_s);
     let target_at = |t: Epoch, n: &mut usize| -> Result<OrbitState, RendezvousError> {
         *n += 1;
-        Ok(target_prop.propagate(&target_ins, t, None, &mut [])?.final_state)
+        Ok(target_prop
+            .propagate(&target_ins, t, None, &mut [])?
+            .final_state)
     };
     let tgt4 = target_at(t4, &mut propagations)?;
     let tgtg = target_at(tg, &mut propagations)?;
@@ -766,21 +788,44 @@ pub fn plan_rendezvous(
         let a12 = 0.5 * (r1 + a_cmd);
         let v_need = (MU * (2.0 / r1 - 1.0 / a12)).sqrt();
         let dv1 = Vector3::new(v_need - v1l.x, 0.0, 0.0);
-        let s2 = flyer.coast(&OrbitState::new(s1.epoch, s1.r, s1.v + lvlh_to_gcrf(&s1, &dv1)?), t2)?;
+        let s2 = flyer.coast(
+            &OrbitState::new(s1.epoch, s1.r, s1.v + lvlh_to_gcrf(&s1, &dv1)?),
+            t2,
+        )?;
         let v2l = gcrf_to_lvlh_vec(&s2, &s2.v)?;
         let r2 = s2.r.norm();
         let dv2 = Vector3::new((MU / r2).sqrt() - v2l.x, 0.0, -v2l.z);
         burns = vec![
-            Burn { epoch: t1, dv_lvlh: dv1 },
-            Burn { epoch: t2, dv_lvlh: dv2 },
-            Burn { epoch: t3, dv_lvlh: Vector3::zeros() },
-            Burn { epoch: t4, dv_lvlh: Vector3::zeros() },
-            Burn { epoch: tg, dv_lvlh: Vector3::zeros() },
+            Burn {
+                epoch: t1,
+                dv_lvlh: dv1,
+            },
+            Burn {
+                epoch: t2,
+                dv_lvlh: dv2,
+            },
+            Burn {
+                epoch: t3,
+                dv_lvlh: Vector3::zeros(),
+            },
+            Burn {
+                epoch: t4,
+                dv_lvlh: Vector3::zeros(),
+            },
+            Burn {
+                epoch: tg,
+                dv_lvlh: Vector3::zeros(),
+            },
         ];
         let after2 = OrbitState::new(s2.epoch, s2.r, s2.v + lvlh_to_gcrf(&s2, &dv2)?);
         let span = 2.0 * TAU / rate_req;
         propagations += 1;
-        let tr = chaser_prop.propagate(&after2, t2 + Duration::from_seconds(span), Some(Duration::from_seconds(30.0)), &mut [])?;
+        let tr = chaser_prop.propagate(
+            &after2,
+            t2 + Duration::from_seconds(span),
+            Some(Duration::from_seconds(30.0)),
+            &mut [],
+        )?;
         let u = unwrapped_u(&tr.samples);
         let dt = (tr.final_state.epoch - after2.epoch).to_seconds();
         let rate = u.last().copied().unwrap_or(0.0) / dt;
@@ -814,11 +859,30 @@ pub fn plan_rendezvous(
         let (s4, _, _, _) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 5)?;
         let s4 = flyer.coast(&s4, t4)?;
         let k = Keplerian::from_state(&s4, MU).unwrap();
-        let ang = arg_lat(&s4, &tgt4.r.raw().normalize(), &tgt4.angular_momentum().raw().normalize());
-        eprintln!("at t4: chaser a {:.1} e {:.5} r {:.1}; angle to target {:.2} deg", k.a_m / 1e3, k.e, s4.r.norm() / 1e3, ang.to_degrees());
+        let ang = arg_lat(
+            &s4,
+            &tgt4.r.raw().normalize(),
+            &tgt4.angular_momentum().raw().normalize(),
+        );
+        eprintln!(
+            "at t4: chaser a {:.1} e {:.5} r {:.1}; angle to target {:.2} deg",
+            k.a_m / 1e3,
+            k.e,
+            s4.r.norm() / 1e3,
+            ang.to_degrees()
+        );
     }
     let mut iterations = 0usize;
-    let impulsive = solve_stages(&mut flyer, chaser0, &mut burns, cfg, &tgt4, &aim4, &gate, &mut iterations)?;
+    let impulsive = solve_stages(
+        &mut flyer,
+        chaser0,
+        &mut burns,
+        cfg,
+        &tgt4,
+        &aim4,
+        &gate,
+        &mut iterations,
+    )?;
     let (gate_miss_imp_m, gate_miss_imp_m_s) = (impulsive.0, impulsive.1);
 
     let (mut miss_fu_m, mut miss_fu_m_s) = (gate_miss_imp_m, gate_miss_imp_m_s);
@@ -830,7 +894,16 @@ pub fn plan_rendezvous(
         let m = gate_miss_at(target_prop, &target_ins, &after, &offset, &mut propagations)?;
         miss_fu_m = m.0;
         miss_fu_m_s = m.1;
-        let fin = solve_stages(&mut flyer, chaser0, &mut burns, cfg, &tgt4, &aim4, &gate, &mut iterations)?;
+        let fin = solve_stages(
+            &mut flyer,
+            chaser0,
+            &mut burns,
+            cfg,
+            &tgt4,
+            &aim4,
+            &gate,
+            &mut iterations,
+        )?;
         let _ = fin;
         let (_, after, _, _) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 5)?;
         let m = gate_miss_at(target_prop, &target_ins, &after, &offset, &mut propagations)?;
@@ -848,14 +921,20 @@ pub fn plan_rendezvous(
     let mut s = *chaser0;
     let mut m = cfg.chaser_mass_kg;
     let sample_step = Duration::from_seconds(60.0);
-    let sample_coast = |from: &OrbitState, to: Epoch, rel: &mut Vec<RelativeSample>, n: &mut usize| -> Result<OrbitState, RendezvousError> {
+    let sample_coast = |from: &OrbitState,
+                        to: Epoch,
+                        rel: &mut Vec<RelativeSample>,
+                        n: &mut usize|
+     -> Result<OrbitState, RendezvousError> {
         if to <= from.epoch {
             return Ok(*from);
         }
         *n += 2;
         let c = chaser_prop.propagate_on_grid(from, to, Some(sample_step), t0, &mut [])?;
         // Target on the same grid.
-        let tgt_from = target_prop.propagate(&target_ins, from.epoch, None, &mut [])?.final_state;
+        let tgt_from = target_prop
+            .propagate(&target_ins, from.epoch, None, &mut [])?
+            .final_state;
         let t = target_prop.propagate_on_grid(&tgt_from, to, Some(sample_step), t0, &mut [])?;
         for (cs, ts) in c.samples.iter().zip(t.samples.iter()) {
             if cs.epoch == ts.epoch {
@@ -884,8 +963,17 @@ pub fn plan_rendezvous(
     }
     // Proximity from the end of DV5.
     propagations += 1;
-    let tgt_end = target_prop.propagate(&target_ins, s.epoch, None, &mut [])?.final_state;
-    let prox = proximity::fly_proximity(&s, &tgt_end, chaser_prop, target_prop, &cfg.proximity, cfg.gate_behind_m)?;
+    let tgt_end = target_prop
+        .propagate(&target_ins, s.epoch, None, &mut [])?
+        .final_state;
+    let prox = proximity::fly_proximity(
+        &s,
+        &tgt_end,
+        chaser_prop,
+        target_prop,
+        &cfg.proximity,
+        cfg.gate_behind_m,
+    )?;
     propagations += prox.propagations;
     for imp in &prox.impulses_summary {
         let prop_kg = cfg.engine.propellant_kg(m, imp.dv_m_s);
@@ -962,7 +1050,9 @@ fn gate_miss_at(
     n: &mut usize,
 ) -> Result<(f64, f64), RendezvousError> {
     *n += 1;
-    let t = target_prop.propagate(target_ins, after.epoch, None, &mut [])?.final_state;
+    let t = target_prop
+        .propagate(target_ins, after.epoch, None, &mut [])?
+        .final_state;
     let g = gate_state(&t, offset)?;
     Ok(((after.r - g.r).norm(), (after.v - g.v).norm()))
 }
@@ -987,7 +1077,10 @@ fn solve_stages(
     let tol1 = 50.0_f64.max(cfg.gate_tolerance_m);
     let (x3, _, it1) = {
         let mut miss = |x: &Vector3<f64>| -> Result<Vector3<f64>, RendezvousError> {
-            let b = Burn { epoch: b3_epoch, dv_lvlh: *x };
+            let b = Burn {
+                epoch: b3_epoch,
+                dv_lvlh: *x,
+            };
             let start = flyer.to_burn_start(&pre3, &b, m3)?;
             let (end, _) = flyer.execute(&start, &b, m3)?;
             let s4 = flyer.coast(&end, t4)?;
@@ -999,7 +1092,14 @@ fn solve_stages(
             })?;
             Ok(c.rho.into_raw() - aim4)
         };
-        newton3(burns[2].dv_lvlh, 1e-3, tol1, cfg.max_iterations, "DV3 correction", &mut miss)?
+        newton3(
+            burns[2].dv_lvlh,
+            1e-3,
+            tol1,
+            cfg.max_iterations,
+            "DV3 correction",
+            &mut miss,
+        )?
     };
     burns[2].dv_lvlh = x3;
     *iterations += it1;
@@ -1033,7 +1133,10 @@ fn solve_stages(
     let gate_r = gate.r;
     let (x4, miss4, it2) = {
         let mut miss = |x: &Vector3<f64>| -> Result<Vector3<f64>, RendezvousError> {
-            let b = Burn { epoch: b4_epoch, dv_lvlh: *x };
+            let b = Burn {
+                epoch: b4_epoch,
+                dv_lvlh: *x,
+            };
             let start = flyer.to_burn_start(&after3, &b, m4)?;
             let (end, _) = flyer.execute(&start, &b, m4)?;
             let sg = flyer.coast(&end, tg)?;

@@ -58,8 +58,14 @@ fn soyuz_like_two_day_profile_closes_on_j2() {
     for b in &r.burns {
         println!(
             "{:<28} {}  dv {:8.3} m/s  lvlh [{:8.3} {:8.3} {:8.3}]  {:6.1} s  {:6.2} kg",
-            b.name, b.epoch, b.dv_m_s, b.dv_lvlh_m_s[0], b.dv_lvlh_m_s[1], b.dv_lvlh_m_s[2],
-            b.duration_s, b.propellant_kg
+            b.name,
+            b.epoch,
+            b.dv_m_s,
+            b.dv_lvlh_m_s[0],
+            b.dv_lvlh_m_s[1],
+            b.dv_lvlh_m_s[2],
+            b.duration_s,
+            b.propellant_kg
         );
     }
     println!(
@@ -85,8 +91,16 @@ fn soyuz_like_two_day_profile_closes_on_j2() {
         r.proximity.cw_prediction_error_m
     );
     // Issue #4 closure criterion on the impulsive plan flown on the force model.
-    assert!(r.gate_miss_impulsive_m < 10.0, "{}", r.gate_miss_impulsive_m);
-    assert!(r.gate_miss_impulsive_m_s < 0.1, "{}", r.gate_miss_impulsive_m_s);
+    assert!(
+        r.gate_miss_impulsive_m < 10.0,
+        "{}",
+        r.gate_miss_impulsive_m
+    );
+    assert!(
+        r.gate_miss_impulsive_m_s < 0.1,
+        "{}",
+        r.gate_miss_impulsive_m_s
+    );
     // Finite burns: re-correction must reduce the miss of the uncorrected finite plan.
     assert!(r.gate_miss_m < r.gate_miss_finite_uncorrected_m);
     // Docking on the 34th orbit: the gate is reached at rev 33.05 of the scheme, then < 1 rev of

@@ -228,9 +228,10 @@ pub fn fly_proximity(
     gate_behind_m: f64,
 ) -> Result<ProximityResult, RendezvousError> {
     cfg.validate(gate_behind_m)?;
-    let a_t = crate::state::keplerian::Keplerian::from_state(target, crate::constants::GM_EARTH_M3_S2)
-        .map_err(|e| RendezvousError::Kepler(e.to_string()))?
-        .a_m;
+    let a_t =
+        crate::state::keplerian::Keplerian::from_state(target, crate::constants::GM_EARTH_M3_S2)
+            .map_err(|e| RendezvousError::Kepler(e.to_string()))?
+            .a_m;
     let n = circular_mean_motion(crate::constants::GM_EARTH_M3_S2, a_t).map_err(cw_err)?;
     let mut p = Pair {
         cp: chaser_prop,
@@ -266,8 +267,8 @@ pub fn fly_proximity(
     let predicted = cw_propagate_lvlh(&after_ti, n, half).map_err(cw_err)?;
     let truth = p.rel()?;
     let cw_prediction_error_m = (predicted.rho - truth.rho).norm();
-    let mc = cw_two_impulse_lvlh(&truth.rho, &truth.rho_dot, &hold, &zero, n, half)
-        .map_err(cw_err)?;
+    let mc =
+        cw_two_impulse_lvlh(&truth.rho, &truth.rho_dot, &hold, &zero, n, half).map_err(cw_err)?;
     p.kick(&mc.dv1)?;
     summary.push(ProxImpulse {
         name: "MC mid-course".into(),
@@ -487,6 +488,10 @@ mod tests {
         })
         .unwrap();
         assert!((back.rho - rel.rho).norm() < 1e-7, "{:?}", back.rho);
-        assert!((back.rho_dot - rel.rho_dot).norm() < 1e-10, "{:?}", back.rho_dot);
+        assert!(
+            (back.rho_dot - rel.rho_dot).norm() < 1e-10,
+            "{:?}",
+            back.rho_dot
+        );
     }
 }
