@@ -386,7 +386,7 @@ impl Flyer<'_> {
     }
 
     /// State at the start of `burn` (impulse epoch minus half its duration), from `s`.
-    fn to_burn_start(
+    fn coast_to_burn_start(
         &mut self,
         s: &OrbitState,
         burn: &Burn,
@@ -541,6 +541,9 @@ struct PhaseGuess {
 // ---------------------------------------------------------------------------------------------
 // Differential correction.
 
+/// A miss function of three burn components.
+type MissFn<'a> = dyn FnMut(&Vector3<f64>) -> Result<Vector3<f64>, RendezvousError> + 'a;
+
 /// Newton iteration on a 3×3 problem `miss(x) = 0` with a forward-difference Jacobian and step
 /// halving. Returns (x, |miss|, iterations).
 fn newton3(
@@ -549,7 +552,7 @@ fn newton3(
     tol: f64,
     max_iter: usize,
     stage: &'static str,
-    miss: &mut dyn FnMut(&Vector3<f64>) -> Result<Vector3<f64>, RendezvousError>,
+    miss: &mut MissFn,
 ) -> Result<(Vector3<f64>, f64, usize), RendezvousError> {
     let mut f = miss(&x)?;
     let mut it = 0;
@@ -1033,7 +1036,7 @@ fn fly(
     let mut s = *s0;
     let mut m = m0;
     for b in burns.iter().take(upto) {
-        let start = flyer.to_burn_start(&s, b, m)?;
+        let start = flyer.coast_to_burn_start(&s, b, m)?;
         let (end, m2) = flyer.execute(&start, b, m)?;
         s = end;
         m = m2;
@@ -1081,7 +1084,7 @@ fn solve_stages(
                 epoch: b3_epoch,
                 dv_lvlh: *x,
             };
-            let start = flyer.to_burn_start(&pre3, &b, m3)?;
+            let start = flyer.coast_to_burn_start(&pre3, &b, m3)?;
             let (end, _) = flyer.execute(&start, &b, m3)?;
             let s4 = flyer.coast(&end, t4)?;
             let c = proximity::curvilinear_from_pair(&InertialPair {
@@ -1137,7 +1140,7 @@ fn solve_stages(
                 epoch: b4_epoch,
                 dv_lvlh: *x,
             };
-            let start = flyer.to_burn_start(&after3, &b, m4)?;
+            let start = flyer.coast_to_burn_start(&after3, &b, m4)?;
             let (end, _) = flyer.execute(&start, &b, m4)?;
             let sg = flyer.coast(&end, tg)?;
             Ok((sg.r - gate_r).into_raw())
