@@ -274,3 +274,93 @@ pub fn validate(
         published_total_dv: raw.published_total_dv,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::ScenarioSpec;
+    use std::path::Path;
+
+    const BASE: &str = r#"
+name = "r"
+[[orbit]]
+id = "iss"
+epoch = "2007-10-10T13:31:27.7 UTC"
+duration = "3 days"
+forces = "j2"
+[orbit.keplerian]
+a_km = 6713
+e = 0.0003
+inc_deg = 51.64
+raan_deg = 228.7
+argp_deg = 0
+ta_deg = 0
+[[orbit]]
+id = "soyuz"
+epoch = "2007-10-10T13:31:27.7 UTC"
+duration = "3 days"
+forces = "j2"
+[orbit.keplerian]
+a_km = 6592
+e = 0.003
+inc_deg = 51.64
+raan_deg = 228.7
+argp_deg = 0
+ta_deg = 0
+"#;
+
+    #[test]
+    fn parses_the_flagship_table_and_defaults() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scenarios/soyuz-tma-11.toml"
+        );
+        let s = ScenarioSpec::read(Path::new(path)).unwrap();
+        let r = s.rendezvous.unwrap();
+        assert_eq!(r.chaser, "soyuz-insertion");
+        assert_eq!(r.target, "iss-mission");
+        assert_eq!(r.config.engine.thrust_n, 2950.0);
+        assert_eq!(r.config.proximity.hold_distance_m, 200.0);
+        assert!(r.published_docking.is_some());
+        let text = format!("{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\n");
+        let s = ScenarioSpec::from_text(Path::new("r.toml"), &text).unwrap();
+        assert_eq!(s.rendezvous.unwrap().config.profile, "soyuz-2day");
+    }
+
+    #[test]
+    fn reports_every_problem_with_location_and_key() {
+        let text = format!(
+            "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"station\"\nprofile = \"n-orbit\"\ndv1_rev = 2.5\nthrust_n = -5\ndocking_axis = \"h-bar\"\n"
+        );
+        let e = ScenarioSpec::from_text(Path::new("r.toml"), &text).unwrap_err();
+        let msg = e.to_string();
+        // unknown target, 4 missing slots, thrust, axis
+        assert_eq!(e.0.len(), 7, "{msg}");
+        assert!(
+            msg.contains("rendezvous.target") && msg.contains("no [[orbit]] has id 'station'"),
+            "{msg}"
+        );
+        assert!(msg.contains("rendezvous.gate_rev"), "{msg}");
+        assert!(
+            msg.contains("rendezvous.thrust_n") && msg.contains("r.toml:"),
+            "{msg}"
+        );
+        assert!(msg.contains("rendezvous.docking_axis"), "{msg}");
+        // Cross-field check: slots out of order, reported at the table.
+        let text =
+            format!("{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\ndv2_rev = 2.0\n");
+        let msg = ScenarioSpec::from_text(Path::new("r.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("dv2_rev") && msg.contains("rendezvous"),
+            "{msg}"
+        );
+        // Unknown key: serde stage, located.
+        let text =
+            format!("{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\nwarp = 9\n");
+        let msg = ScenarioSpec::from_text(Path::new("r.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("warp"), "{msg}");
+    }
+}

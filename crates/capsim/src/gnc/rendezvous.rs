@@ -116,7 +116,8 @@ pub struct RendezvousConfig {
 
 impl RendezvousConfig {
     /// The Soyuz "2-day / 34-orbit" scheme: DV1 on orbit 3, DV2 on orbit 4 (half a revolution
-    /// later), DV3 on orbit 17, the final transfer starting on orbit 33 and the gate reached on
+    /// later), DV3 on orbit 17, the final transfer starting on orbit 33 (0.45 rev before the gate:
+    /// near-Hohmann, the exact half revolution being singular for Lambert) and the gate reached on
     /// orbit 34 (generic slots, ../shared/reference/soyuz-tma-11.md; Fehse 2003 §2.4). Engine:
     /// S5.80, 2.95 kN, Isp 302 s; mass 7220 kg.
     pub fn soyuz_two_day() -> Self {
@@ -124,8 +125,8 @@ impl RendezvousConfig {
             profile: "soyuz-2day".into(),
             dv1_rev: 2.55,
             dv2_rev: 3.05,
-            dv3_rev: 16.55,
-            dv4_rev: 32.3,
+            dv3_rev: 16.35,
+            dv4_rev: 32.6,
             gate_rev: 33.05,
             gate_behind_m: 3_000.0,
             min_phasing_gap_m: 5_000.0,
@@ -778,6 +779,7 @@ pub fn plan_rendezvous(
     let tgtg = target_at(tg, &mut propagations)?;
     let offset = Vec3::<Lvlh>::new(-cfg.gate_behind_m, 0.0, 0.0);
     let gate = gate_state(&tgtg, &offset)?;
+    let gate_target = tgtg;
 
     // First-guess DV1 (raise apogee) and DV2 (circularise), horizontal. The osculating radius
     // of a J2 orbit is not its mean radius, so the commanded radius is iterated (secant on the
@@ -908,6 +910,33 @@ pub fn plan_rendezvous(
             &mut iterations,
         )?;
         let _ = fin;
+        // Stage 3 (finite only): correct the DV5 burn vector so that the velocity at the end of
+        // the finite burn matches the gate point's (the centred finite arc is not the impulse).
+        let (after4, _, m5, _) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 4)?;
+        let b5_epoch = burns[4].epoch;
+        let (x5, _, it3) = {
+            let mut miss = |x: &Vector3<f64>| -> Result<Vector3<f64>, RendezvousError> {
+                let b = Burn {
+                    epoch: b5_epoch,
+                    dv_lvlh: *x,
+                };
+                let start = flyer.coast_to_burn_start(&after4, &b, m5)?;
+                let (end, _) = flyer.execute(&start, &b, m5)?;
+                let t = target_prop.propagate(&gate_target, end.epoch, None, &mut [])?;
+                let g = gate_state(&t.final_state, &offset)?;
+                Ok((end.v - g.v).into_raw())
+            };
+            newton3(
+                burns[4].dv_lvlh,
+                1e-4,
+                1e-4,
+                cfg.max_iterations,
+                "DV5 finite braking burn",
+                &mut miss,
+            )?
+        };
+        burns[4].dv_lvlh = x5;
+        iterations += it3;
         let (_, after, _, _) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 5)?;
         let m = gate_miss_at(target_prop, &target_ins, &after, &offset, &mut propagations)?;
         miss_m = m.0;
