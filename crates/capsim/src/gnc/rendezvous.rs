@@ -22,7 +22,8 @@
 //!    *Spaceflight Dynamics*, §9), thrust held along the inertial direction of the impulse
 //!    (the LVLH Δv converted at the burn start), mass decreasing at ṁ = F/(Isp g0); the plan is
 //!    flown again with the finite burns, the miss reported, then stages 1–2 are re-run with the
-//!    finite burns (re-correction);
+//!    finite burns (re-correction) and a stage 3 corrects the DV5 vector so that the velocity at
+//!    the end of its finite arc matches the gate point's;
 //! 4. **proximity** ([`proximity`]): CW two-impulse transfer from the gate to a hold point on the
 //!    docking axis with a mid-course retargeting, station keeping, then closing along the docking
 //!    axis at constant speed with CW-retargeted impulses every guidance step; both vehicles are
@@ -45,7 +46,7 @@ use crate::frames::{Gcrf, Lvlh, Vec3};
 use crate::propagate::{integrate, IntegrationError, OdeSystem, RhsError};
 use crate::state::cartesian::OrbitState;
 use crate::state::keplerian::{j2_secular_rates, Keplerian};
-use crate::time::{epoch_from_tt_seconds_j2000, tt_seconds_j2000, Duration, Epoch};
+use crate::time::{tt_seconds_j2000, Duration, Epoch};
 use nalgebra::{Matrix3, SVector, Vector3};
 use std::f64::consts::TAU;
 
@@ -448,7 +449,6 @@ impl Flyer<'_> {
         )?;
         self.propagations += 1;
         let end = start.epoch + Duration::from_seconds(dur);
-        let _ = epoch_from_tt_seconds_j2000;
         Ok((OrbitState::from_vector(end, &out.y), m - prop_kg))
     }
 }
@@ -566,13 +566,6 @@ fn newton3(
             });
         }
         it += 1;
-        if std::env::var("RDV_DEBUG").is_ok() {
-            eprintln!(
-                "{stage}: it {it} x {:?} miss {:?}",
-                x.as_slice(),
-                f.as_slice()
-            );
-        }
         let mut jac = Matrix3::zeros();
         for k in 0..3 {
             let mut xp = x;
@@ -662,7 +655,6 @@ pub fn plan_rendezvous(
     let h_t = target_ins.angular_momentum().raw().normalize();
     let x_ref = target_ins.r.raw().normalize();
     let theta0 = (-arg_lat(chaser0, &x_ref, &h_t)).rem_euclid(TAU);
-    let _ = node_arg_lat;
 
     // DV1 epoch: count the chaser's revolutions on its coasting insertion orbit.
     let mut flyer = Flyer {
@@ -707,7 +699,7 @@ pub fn plan_rendezvous(
     let s1 = flyer.coast(chaser0, t1)?;
     let r1 = s1.r.norm();
     let gate_angle = cfg.gate_behind_m / a_t;
-    let n_gate_guess = |a_ph: f64| -> Result<PhaseGuess, RendezvousError> {
+    let phase_guess = |a_ph: f64| -> Result<PhaseGuess, RendezvousError> {
         let a12 = 0.5 * (r1 + a_ph);
         let t2 = t1_s + TAU * (cfg.dv2_rev - cfg.dv1_rev) / u_rate(a12, incl)?;
         let t4 = t2 + TAU * (cfg.dv4_rev - cfg.dv2_rev) / u_rate(a_ph, incl)?;
@@ -730,14 +722,14 @@ pub fn plan_rendezvous(
     let mut prev: Option<(f64, f64)> = None;
     for k in 0..=n_grid {
         let a = a_lo + (a_hi - a_lo) * k as f64 / n_grid as f64;
-        let f = n_gate_guess(a)?.f_rad / TAU;
+        let f = phase_guess(a)?.f_rad / TAU;
         if let Some((ap, fp)) = prev {
             if fp.floor() != f.floor() {
                 // A root of F − 2πm between ap and a: bisect.
                 let m = fp.floor().max(f.floor());
                 let (mut lo, mut hi) = (ap, a);
                 let g = |x: f64| -> Result<f64, RendezvousError> {
-                    Ok(n_gate_guess(x)?.f_rad / TAU - m)
+                    Ok(phase_guess(x)?.f_rad / TAU - m)
                 };
                 let glo = g(lo)?;
                 for _ in 0..60 {
@@ -762,7 +754,7 @@ pub fn plan_rendezvous(
             cfg.gate_rev
         ))
     })?;
-    let guess = n_gate_guess(a_ph)?;
+    let guess = phase_guess(a_ph)?;
     let t2 = t0 + Duration::from_seconds(guess.t2_s);
     let t4 = t0 + Duration::from_seconds(guess.t4_s);
     let tg = t0 + Duration::from_seconds(guess.tg_s);
@@ -855,28 +847,6 @@ pub fn plan_rendezvous(
         c.rho.into_raw()
     };
 
-    if std::env::var("RDV_DEBUG").is_ok() {
-        eprintln!(
-            "theta0 {:.2} deg a_ph {:.1} km r1 {:.1} t1 {:.0} t2 {:.0} t3 {:.0} t4 {:.0} tg {:.0} theta4 {:.2} deg aim {:?} F {:.4}",
-            theta0.to_degrees(), a_ph / 1e3, r1 / 1e3, t1_s, guess.t2_s, t3_s, guess.t4_s, guess.tg_s,
-            theta4.to_degrees(), aim4.as_slice(), guess.f_rad
-        );
-        let (s4, _, _, _) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 5)?;
-        let s4 = flyer.coast(&s4, t4)?;
-        let k = Keplerian::from_state(&s4, MU).unwrap();
-        let ang = arg_lat(
-            &s4,
-            &tgt4.r.raw().normalize(),
-            &tgt4.angular_momentum().raw().normalize(),
-        );
-        eprintln!(
-            "at t4: chaser a {:.1} e {:.5} r {:.1}; angle to target {:.2} deg",
-            k.a_m / 1e3,
-            k.e,
-            s4.r.norm() / 1e3,
-            ang.to_degrees()
-        );
-    }
     let mut iterations = 0usize;
     let impulsive = solve_stages(
         &mut flyer,
@@ -895,7 +865,7 @@ pub fn plan_rendezvous(
     if cfg.finite_burns {
         flyer.finite = true;
         // Uncorrected: the impulsive Δv flown as finite burns.
-        let (_, after, _, _) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 5)?;
+        let (after, _) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 5)?;
         let m = gate_miss_at(target_prop, &target_ins, &after, &offset, &mut propagations)?;
         miss_fu_m = m.0;
         miss_fu_m_s = m.1;
@@ -912,7 +882,7 @@ pub fn plan_rendezvous(
         let _ = fin;
         // Stage 3 (finite only): correct the DV5 burn vector so that the velocity at the end of
         // the finite burn matches the gate point's (the centred finite arc is not the impulse).
-        let (after4, _, m5, _) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 4)?;
+        let (after4, m5) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 4)?;
         let b5_epoch = burns[4].epoch;
         let (x5, _, it3) = {
             let mut miss = |x: &Vector3<f64>| -> Result<Vector3<f64>, RendezvousError> {
@@ -937,7 +907,7 @@ pub fn plan_rendezvous(
         };
         burns[4].dv_lvlh = x5;
         iterations += it3;
-        let (_, after, _, _) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 5)?;
+        let (after, _) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 5)?;
         let m = gate_miss_at(target_prop, &target_ins, &after, &offset, &mut propagations)?;
         miss_m = m.0;
         miss_m_s = m.1;
@@ -1053,15 +1023,15 @@ pub fn plan_rendezvous(
     })
 }
 
-/// Flies `burns[..upto]` from `s0`; returns (state at the start of burn `upto` or at its
-/// impulse epoch if `upto == len`, state at the end of the last flown burn, mass, index).
+/// Flies `burns[..upto]` from `s0`; returns the state at the end of the last flown burn and
+/// the mass then.
 fn fly(
     flyer: &mut Flyer,
     s0: &OrbitState,
     burns: &[Burn],
     m0: f64,
     upto: usize,
-) -> Result<(OrbitState, OrbitState, f64, usize), RendezvousError> {
+) -> Result<(OrbitState, f64), RendezvousError> {
     let mut s = *s0;
     let mut m = m0;
     for b in burns.iter().take(upto) {
@@ -1070,7 +1040,7 @@ fn fly(
         s = end;
         m = m2;
     }
-    Ok((s, s, m, upto))
+    Ok((s, m))
 }
 
 /// Position and velocity miss of the chaser state `after` (end of DV5) against the gate point.
@@ -1103,7 +1073,7 @@ fn solve_stages(
     iterations: &mut usize,
 ) -> Result<(f64, f64), RendezvousError> {
     // Stage 1: DV3 → relative position at t4 = aim.
-    let (pre3, _, m3, _) = fly(flyer, chaser0, burns, cfg.chaser_mass_kg, 2)?;
+    let (pre3, m3) = fly(flyer, chaser0, burns, cfg.chaser_mass_kg, 2)?;
     let t4 = burns[3].epoch;
     let b3_epoch = burns[3 - 1].epoch;
     let tol1 = 50.0_f64.max(cfg.gate_tolerance_m);
@@ -1137,7 +1107,7 @@ fn solve_stages(
     *iterations += it1;
 
     // Stage 2: DV4 → position at the gate epoch. First guess: Lambert from the state at t4.
-    let (mut pre4, _, m4, _) = fly(flyer, chaser0, burns, cfg.chaser_mass_kg, 3)?;
+    let (mut pre4, m4) = fly(flyer, chaser0, burns, cfg.chaser_mass_kg, 3)?;
     pre4 = flyer.coast(&pre4, t4)?;
     let tg = gate.epoch;
     let tof = (tg - t4).to_seconds();
@@ -1160,7 +1130,7 @@ fn solve_stages(
         burns[3].dv_lvlh = gcrf_to_lvlh_vec(&pre4, &(best.v1 - pre4.v))?;
     }
     // In finite mode the pre-burn state is the burn start; fly from the state after DV3.
-    let (after3, _, _, _) = fly(flyer, chaser0, burns, cfg.chaser_mass_kg, 3)?;
+    let (after3, _) = fly(flyer, chaser0, burns, cfg.chaser_mass_kg, 3)?;
     let b4_epoch = t4;
     let gate_r = gate.r;
     let (x4, miss4, it2) = {
@@ -1187,18 +1157,13 @@ fn solve_stages(
     *iterations += it2;
     // DV5: null the velocity relative to the gate point (impulsive evaluation at the gate).
     let was_finite = flyer.finite;
-    let (after4, _, _, _) = fly(flyer, chaser0, burns, cfg.chaser_mass_kg, 4)?;
+    let (after4, _) = fly(flyer, chaser0, burns, cfg.chaser_mass_kg, 4)?;
     let sg = flyer.coast(&after4, tg)?;
     let dv5 = gate.v - sg.v;
     burns[4].dv_lvlh = gcrf_to_lvlh_vec(&sg, &dv5)?;
     flyer.finite = was_finite;
     let vmiss = (sg.v + dv5 - gate.v).norm();
     Ok((miss4, vmiss))
-}
-
-/// Published-vs-simulated helper: seconds between two epochs (a − b).
-pub fn seconds_between(a: Epoch, b: Epoch) -> f64 {
-    (a - b).to_seconds()
 }
 
 #[cfg(test)]

@@ -25,9 +25,7 @@
 
 use super::{RelativeSample, RendezvousError};
 use crate::dynamics::OrbitPropagator;
-use crate::frames::local::{
-    chaser_from_lvlh, gcrf_to_lvlh, relative_state_lvlh, InertialPair, RelativeState,
-};
+use crate::frames::local::{gcrf_to_lvlh, relative_state_lvlh, InertialPair, RelativeState};
 use crate::frames::{Gcrf, Lvlh, Rsw, Vec3};
 use crate::gnc::cw::{circular_mean_motion, cw_propagate_lvlh, cw_two_impulse_lvlh};
 use crate::state::cartesian::OrbitState;
@@ -451,20 +449,6 @@ pub fn chaser_from_curvilinear(
         qi.apply(&Vec3::<Rsw>::from_raw(pos)),
         qi.apply(&Vec3::<Rsw>::from_raw(vel)),
     ))
-}
-
-/// Hold point used by the planner (for reports): LVLH position of the hold point.
-pub fn hold_point_lvlh(cfg: &ProximityConfig) -> Vec3<Lvlh> {
-    Vec3::from_raw(cfg.docking_axis.unit() * cfg.hold_distance_m)
-}
-
-/// The chaser placed at `rel` (LVLH) from the target: re-export for tests.
-pub fn place_chaser(
-    target: &OrbitState,
-    rel: &RelativeState<Lvlh>,
-) -> Result<OrbitState, RendezvousError> {
-    let (r, v) = chaser_from_lvlh(&target.r, &target.v, rel)?;
-    Ok(OrbitState::new(target.epoch, r, v))
 }
 
 #[cfg(test)]
