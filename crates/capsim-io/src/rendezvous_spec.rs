@@ -326,6 +326,24 @@ ta_deg = 0
         assert_eq!(s.rendezvous.unwrap().config.profile, "soyuz-2day");
     }
 
+    /// The ```toml example of docs/scenario-rendezvous.md parses (with two orbits added).
+    #[test]
+    fn documented_example_parses() {
+        let doc = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/scenario-rendezvous.md"
+        ))
+        .unwrap();
+        let start = doc.find("```toml\n").unwrap() + 8;
+        let end = start + doc[start..].find("```").unwrap();
+        let block = doc[start..end]
+            .replace("\"soyuz-insertion\"", "\"soyuz\"")
+            .replace("\"iss-mission\"", "\"iss\"");
+        let s =
+            ScenarioSpec::from_text(Path::new("doc.toml"), &format!("{BASE}\n{block}")).unwrap();
+        assert_eq!(s.rendezvous.unwrap().config.gate_behind_m, 3000.0);
+    }
+
     #[test]
     fn reports_every_problem_with_location_and_key() {
         let text = format!(
