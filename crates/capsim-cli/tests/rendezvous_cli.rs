@@ -98,3 +98,34 @@ fn flagship_two_day_replay_writes_all_outputs() {
         "{summary}"
     );
 }
+
+/// A plan that needs more Δv than the budget: exit 2, a clear message, no outputs.
+#[test]
+fn budget_exceeded_exit_2_without_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/soyuz-tma-11.toml"
+    ))
+    .unwrap();
+    let scen = dir.path().join("s.toml");
+    std::fs::write(
+        &scen,
+        src.replace("dv_budget_m_s = 400.0", "dv_budget_m_s = 50.0"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_capsim"))
+        .args([
+            "rendezvous",
+            scen.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("budget"), "{err}");
+    assert!(!out.exists());
+}
