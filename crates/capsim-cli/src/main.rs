@@ -38,6 +38,8 @@ enum Command {
     LaunchWindow(commands::launch_window::Args),
     /// Fly a descent (deorbit burn to touchdown, or a point-mass check case) from a scenario's [entry].
     Entry(commands::entry::Args),
+    /// Plan and fly the scenario's [rendezvous]: phasing burns, proximity, docking.
+    Rendezvous(commands::rendezvous::Args),
     /// Run a scenario file and write its outputs (OEM, CSV, events, summary).
     Run(commands::run::Args),
     /// Parse, validate and build a scenario without propagating.
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Atmosphere(a) => commands::atmosphere::run(&a),
         Command::LaunchWindow(a) => commands::launch_window::run(&a),
         Command::Entry(a) => commands::entry::run(&a),
+        Command::Rendezvous(a) => commands::rendezvous::run(&a),
         Command::Run(a) => commands::run::run(&a),
         Command::Check(a) => commands::run::check(&a),
     };

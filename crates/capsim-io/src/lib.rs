@@ -19,6 +19,7 @@ pub mod mission_spec;
 pub mod oem;
 pub mod omm_file;
 pub mod plot;
+pub mod rendezvous_spec;
 pub mod report;
 pub mod scenario;
 pub mod space_weather_file;

@@ -39,6 +39,7 @@ struct RawScenario {
     timeline: Vec<Spanned<crate::mission_spec::RawTimeline>>,
     #[serde(default)]
     claim: Vec<Spanned<crate::mission_spec::RawClaim>>,
+    rendezvous: Option<Spanned<crate::rendezvous_spec::RawRendezvous>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -244,6 +245,8 @@ pub struct ScenarioSpec {
     pub entry: Option<crate::entry_spec::EntrySpec>,
     /// `[mission]`, `[[crew]]`, `[[timeline]]`, `[[claim]]` (empty when absent).
     pub mission: crate::mission_spec::MissionSpec,
+    /// The `[rendezvous]` table, when present (validated by [`crate::rendezvous_spec`]).
+    pub rendezvous: Option<crate::rendezvous_spec::RendezvousSpec>,
 }
 
 /// All problems found in a scenario file.
@@ -699,6 +702,9 @@ impl ScenarioSpec {
             },
             &mut errors,
         );
+        let rendezvous = raw
+            .rendezvous
+            .and_then(|r| crate::rendezvous_spec::validate(path, text, r, &ids, &mut errors));
         if !errors.is_empty() {
             return Err(ScenarioErrors(errors));
         }
@@ -717,6 +723,7 @@ impl ScenarioSpec {
             compare,
             entry,
             mission,
+            rendezvous,
         })
     }
 }

@@ -5,4 +5,5 @@ pub mod entry;
 pub mod force_args;
 pub mod launch_window;
 pub mod propagate;
+pub mod rendezvous;
 pub mod run;

@@ -4,3 +4,4 @@
 pub mod cw;
 pub mod lambert;
 pub mod launch_window;
+pub mod rendezvous;

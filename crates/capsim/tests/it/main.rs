@@ -7,4 +7,5 @@ mod entry_guidance;
 mod entry_nesc;
 mod entry_physics;
 mod orbit_validation;
+mod rendezvous_planner;
 mod support;
