@@ -80,6 +80,17 @@ pub(crate) fn initial_state(
     entry: &EntrySpec,
     eop: &EopTable,
 ) -> CliResult<(EntryInitialState, Option<f64>)> {
+    initial_state_with(spec, entry, eop, &|id, epoch| orbit_state_at(spec, id, epoch, eop))
+}
+
+/// As [`initial_state`], with the station's state at an epoch given by `state_at` (so that
+/// `capsim run` can take it from the propagation it has already made).
+pub(crate) fn initial_state_with(
+    spec: &ScenarioSpec,
+    entry: &EntrySpec,
+    eop: &EopTable,
+    state_at: &dyn Fn(&str, Epoch) -> CliResult<OrbitState>,
+) -> CliResult<(EntryInitialState, Option<f64>)> {
     match &entry.start {
         EntryStart::Geodetic { .. } => entry
             .geodetic_initial_state()
@@ -90,7 +101,7 @@ pub(crate) fn initial_state(
             epoch,
             rephase_to_target,
         } => {
-            let s = orbit_state_at(spec, orbit, *epoch, eop)?;
+            let s = state_at(orbit, *epoch)?;
             let ev = eop.at(*epoch).map_err(|e| {
                 input(anyhow::Error::new(e).context(format!(
                     "{}: entry.start_utc; {}",

@@ -92,27 +92,34 @@ fn propagator(
         .map_err(|f| f.context(format!("orbit '{}'", job.id)))
 }
 
-pub fn run(a: &Args) -> CliResult<()> {
-    let spec = ScenarioSpec::read(&a.scenario).map_err(input)?;
+/// A planned rendezvous and what the report needs beside it.
+pub(crate) struct RendezvousOutcome {
+    pub result: capsim::gnc::rendezvous::RendezvousResult,
+    pub spec: capsim_io::rendezvous_spec::RendezvousSpec,
+    pub compute_s: f64,
+}
+
+/// Plans the scenario's `[rendezvous]` (None when it has none).
+pub(crate) fn compute(
+    spec: &ScenarioSpec,
+    scenario_path: &std::path::Path,
+    eop: &capsim::frames::eop::EopTable,
+) -> CliResult<Option<RendezvousOutcome>> {
     let Some(rdv) = spec.rendezvous.clone() else {
-        return Err(input_msg(format!(
-            "{}: the scenario has no [rendezvous] table (see docs/scenario-rendezvous.md)",
-            a.scenario.display()
-        )));
+        return Ok(None);
     };
-    let eop = setup::load_eop(a.eop.as_deref())?;
     let find = |id: &str| spec.orbits.iter().find(|o| o.id == id);
     let (Some(cj), Some(tj)) = (find(&rdv.chaser), find(&rdv.target)) else {
         return Err(input_msg("rendezvous: chaser or target orbit not found"));
     };
-    let chaser0 = initial_state(&spec, cj, &eop)?;
-    let target0 = initial_state(&spec, tj, &eop)?;
+    let chaser0 = initial_state(spec, cj, eop)?;
+    let target0 = initial_state(spec, tj, eop)?;
     let span_end = chaser0.epoch + capsim::time::Duration::from_days(4.0);
-    let cp = propagator(cj, &eop, chaser0.epoch.min(target0.epoch), span_end)?;
-    let tp = propagator(tj, &eop, chaser0.epoch.min(target0.epoch), span_end)?;
+    let cp = propagator(cj, eop, chaser0.epoch.min(target0.epoch), span_end)?;
+    let tp = propagator(tj, eop, chaser0.epoch.min(target0.epoch), span_end)?;
     let t = std::time::Instant::now();
     let r = plan_rendezvous(&chaser0, &target0, &cp, &tp, &rdv.config).map_err(|e| {
-        let here = format!("{}: rendezvous", a.scenario.display());
+        let here = format!("{}: rendezvous", scenario_path.display());
         match e {
             RendezvousError::Config(_)
             | RendezvousError::CannotClose(_)
@@ -120,8 +127,116 @@ pub fn run(a: &Args) -> CliResult<()> {
             other => run_err(anyhow::Error::new(other).context(here)),
         }
     })?;
-    let elapsed = t.elapsed().as_secs_f64();
+    Ok(Some(RendezvousOutcome {
+        result: r,
+        spec: rdv,
+        compute_s: t.elapsed().as_secs_f64(),
+    }))
+}
 
+pub fn run(a: &Args) -> CliResult<()> {
+    let spec = ScenarioSpec::read(&a.scenario).map_err(input)?;
+    if spec.rendezvous.is_none() {
+        return Err(input_msg(format!(
+            "{}: the scenario has no [rendezvous] table (see docs/scenario.md)",
+            a.scenario.display()
+        )));
+    }
+    let eop = setup::load_eop(a.eop.as_deref())?;
+    let Some(o) = compute(&spec, &a.scenario, &eop)? else {
+        return Ok(());
+    };
+    let published = write_outputs(&a.out, &o)?;
+    let r = &o.result;
+    crate::say!(
+        "{}: docking {} ({}), total Δv {:.1} m/s, propellant {:.1} kg, gate miss {:.2} m / {:.3} m/s; {:.2} s",
+        a.scenario.display(),
+        iso_utc_micro(r.docking_epoch),
+        published
+            .map(|d| format!("{d:+.0} s from the published time"))
+            .unwrap_or_else(|| "no published time".into()),
+        r.total_dv_m_s,
+        r.total_propellant_kg,
+        r.gate_miss_m,
+        r.gate_miss_m_s,
+        o.compute_s
+    );
+    Ok(())
+}
+
+/// The charts of a rendezvous: range vs time, LVLH after the gate, final approach close-up,
+/// whole rendezvous in LVLH.
+pub(crate) fn charts(r: &capsim::gnc::rendezvous::RendezvousResult) -> [(Chart, &'static str); 4] {
+    let h = |e: capsim::time::Epoch| (e - r.insertion_epoch).to_seconds() / 3600.0;
+    let mut range = Chart::new("Range to the target", "hours after insertion", "range (km)").with(
+        Series::line(
+            "range",
+            r.relative
+                .iter()
+                .map(|s| (h(s.epoch), s.range_m / 1e3))
+                .collect(),
+        ),
+    );
+    for b in r.burns.iter().take(5) {
+        range.ref_lines.push(RefLine {
+            label: b.name.clone(),
+            vertical: true,
+            value: h(b.epoch),
+        });
+    }
+    let pts = |f: &dyn Fn(&capsim::gnc::rendezvous::RelativeSample) -> bool| -> Vec<(f64, f64)> {
+        r.relative
+            .iter()
+            .filter(|s| f(s))
+            .map(|s| (s.rho_m[0] / 1e3, -s.rho_m[2] / 1e3))
+            .collect()
+    };
+    let mut lvlh = Chart::new(
+        "Chaser in the target LVLH frame (V-bar / R-bar)",
+        "V-bar x (km)",
+        "altitude −z (km)",
+    )
+    .with(Series::line(
+        "after the gate",
+        pts(&|s| s.epoch >= r.gate_epoch),
+    ));
+    lvlh.equal_aspect = true;
+    let close = Chart {
+        title: "Final approach (close-up)".into(),
+        x_label: "V-bar x (m)".into(),
+        y_label: "altitude −z (m)".into(),
+        ..Chart::new("", "", "")
+    }
+    .with(
+        Series::line(
+            "final approach",
+            r.relative
+                .iter()
+                .filter(|s| s.epoch >= r.gate_epoch && s.range_m < 500.0)
+                .map(|s| (s.rho_m[0], -s.rho_m[2]))
+                .collect(),
+        )
+        .kind(SeriesKind::Line { width_px: 2 }),
+    );
+    let close = Chart {
+        equal_aspect: true,
+        ..close
+    };
+    let far = Chart::new(
+        "Chaser in the target LVLH frame, whole rendezvous",
+        "V-bar x (km)",
+        "altitude −z (km)",
+    )
+    .with(Series::line("insertion → docking", pts(&|_| true)));
+
+    [(range, "range"), (lvlh, "lvlh"), (close, "lvlh-close"), (far, "lvlh-all")]
+}
+
+/// burns.csv, relative.csv, summary.json and the charts; returns docking − published (s).
+pub(crate) fn write_outputs(out: &std::path::Path, o: &RendezvousOutcome) -> CliResult<Option<f64>> {
+    let r = &o.result;
+    let rdv = &o.spec;
+    let elapsed = o.compute_s;
     // Render everything in memory first.
     let mut burns_csv = String::from(
         "epoch_utc,name,dv_x_m_s,dv_y_m_s,dv_z_m_s,dv_m_s,duration_s,propellant_kg,mass_before_kg\n",
@@ -226,69 +341,6 @@ pub fn run(a: &Args) -> CliResult<()> {
             .collect::<Vec<_>>()
             .join(",\n")
     );
-    let h = |e: capsim::time::Epoch| (e - r.insertion_epoch).to_seconds() / 3600.0;
-    let mut range = Chart::new("Range to the target", "hours after insertion", "range (km)").with(
-        Series::line(
-            "range",
-            r.relative
-                .iter()
-                .map(|s| (h(s.epoch), s.range_m / 1e3))
-                .collect(),
-        ),
-    );
-    for b in r.burns.iter().take(5) {
-        range.ref_lines.push(RefLine {
-            label: b.name.clone(),
-            vertical: true,
-            value: h(b.epoch),
-        });
-    }
-    let pts = |f: &dyn Fn(&capsim::gnc::rendezvous::RelativeSample) -> bool| -> Vec<(f64, f64)> {
-        r.relative
-            .iter()
-            .filter(|s| f(s))
-            .map(|s| (s.rho_m[0] / 1e3, -s.rho_m[2] / 1e3))
-            .collect()
-    };
-    let mut lvlh = Chart::new(
-        "Chaser in the target LVLH frame (V-bar / R-bar)",
-        "V-bar x (km)",
-        "altitude −z (km)",
-    )
-    .with(Series::line(
-        "after the gate",
-        pts(&|s| s.epoch >= r.gate_epoch),
-    ));
-    lvlh.equal_aspect = true;
-    let close = Chart {
-        title: "Final approach (close-up)".into(),
-        x_label: "V-bar x (m)".into(),
-        y_label: "altitude −z (m)".into(),
-        ..Chart::new("", "", "")
-    }
-    .with(
-        Series::line(
-            "final approach",
-            r.relative
-                .iter()
-                .filter(|s| s.epoch >= r.gate_epoch && s.range_m < 500.0)
-                .map(|s| (s.rho_m[0], -s.rho_m[2]))
-                .collect(),
-        )
-        .kind(SeriesKind::Line { width_px: 2 }),
-    );
-    let close = Chart {
-        equal_aspect: true,
-        ..close
-    };
-    let far = Chart::new(
-        "Chaser in the target LVLH frame, whole rendezvous",
-        "V-bar x (km)",
-        "altitude −z (km)",
-    )
-    .with(Series::line("insertion → docking", pts(&|_| true)));
-
-    let out = &a.out;
     std::fs::create_dir_all(out).map_err(|e| {
         run_err(anyhow::Error::new(e).context(format!("creating {}", out.display())))
     })?;
@@ -299,26 +351,8 @@ pub fn run(a: &Args) -> CliResult<()> {
     w("burns.csv", &burns_csv)?;
     w("relative.csv", &rel_csv)?;
     w("summary.json", &summary)?;
-    for (chart, stem) in [
-        (&range, "range"),
-        (&lvlh, "lvlh"),
-        (&close, "lvlh-close"),
-        (&far, "lvlh-all"),
-    ] {
-        write_chart(chart, &out.join(stem)).map_err(run_err)?;
+    for (chart, stem) in charts(r) {
+        write_chart(&chart, &out.join(stem)).map_err(run_err)?;
     }
-    crate::say!(
-        "{}: docking {} ({}), total Δv {:.1} m/s, propellant {:.1} kg, gate miss {:.2} m / {:.3} m/s; {:.2} s",
-        a.scenario.display(),
-        iso_utc_micro(r.docking_epoch),
-        published
-            .map(|d| format!("{d:+.0} s from the published time"))
-            .unwrap_or_else(|| "no published time".into()),
-        r.total_dv_m_s,
-        r.total_propellant_kg,
-        r.gate_miss_m,
-        r.gate_miss_m_s,
-        elapsed
-    );
-    Ok(())
+    Ok(published)
 }

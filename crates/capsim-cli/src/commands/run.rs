@@ -261,6 +261,7 @@ pub fn run(a: &Args) -> CliResult<()> {
         }
         results.push(result);
     }
+    let mut report_rephase = None;
     let compare_rows = comparison_rows(&spec, &jobs, &results, &reports);
     if !compare_rows.is_empty() {
         append_comparisons(&mut summary, &compare_rows);
@@ -269,8 +270,62 @@ pub fn run(a: &Args) -> CliResult<()> {
     write_atomic(&path, |w| w.write_all(summary.as_bytes())).map_err(|e| {
         run_err(anyhow::Error::new(e).context(format!("writing {}", path.display())))
     })?;
+    // Rendezvous (insertion to docking) and the descents (undocking to touchdown).
+    let rendezvous = super::rendezvous::compute(&spec, &a.scenario, &eop)?;
+    if let Some(o) = &rendezvous {
+        super::rendezvous::write_outputs(&out.join("rendezvous"), o)?;
+        if !a.quiet {
+            crate::say!(
+                "{:<20} docking {}, Δv {:.1} m/s, {:.2} s",
+                "rendezvous",
+                iso_utc_micro(o.result.docking_epoch),
+                o.result.total_dv_m_s,
+                o.compute_s
+            );
+        }
+    }
+    let mut descents = Vec::new();
+    if let Some(entry) = &spec.entry {
+        let state_at = |id: &str, epoch: capsim::time::Epoch| -> CliResult<OrbitState> {
+            station_state_at(&jobs, &results, id, epoch)
+        };
+        let (x0, rephase_s) = super::entry::initial_state_with(&spec, entry, &eop, &state_at)?;
+        for mode in &entry.modes {
+            let clock = Instant::now();
+            let res = super::entry::fly(entry, &x0, *mode, true)?;
+            super::entry::write_entry_outputs(
+                &out.join(format!("entry-{}", mode.name())),
+                entry,
+                *mode,
+                &res,
+            )?;
+            if !a.quiet {
+                crate::say!(
+                    "{:<20} {} steps, peak {:.2} g, {:.3} s",
+                    format!("entry ({})", mode.name()),
+                    res.summary.steps_accepted,
+                    res.summary.peak_g,
+                    clock.elapsed().as_secs_f64()
+                );
+            }
+            descents.push(report::Descent {
+                mode: *mode,
+                result: res,
+            });
+        }
+        if let (Some(dt), false) = (rephase_s, a.quiet) {
+            crate::say!(
+                "{:<20} station moved {dt:+.1} s along its orbit to meet the published timeline",
+                "entry"
+            );
+        }
+        report_rephase = rephase_s;
+    }
     let report_clock = Instant::now();
     report::write_report(&report::RunData {
+        rendezvous: rendezvous.as_ref(),
+        descents: &descents,
+        rephase_s: report_rephase,
         out: &out,
         scenario_path: &a.scenario,
         spec: &spec,
@@ -290,6 +345,46 @@ pub fn run(a: &Args) -> CliResult<()> {
         crate::say!("wrote {}", out.display());
     }
     Ok(())
+}
+
+/// The state of orbit job `id` at `epoch`, from its propagation: the last output sample before
+/// `epoch`, propagated the rest of the way with the job's force model and manoeuvres.
+fn station_state_at(
+    jobs: &[BuiltJob],
+    results: &[PropagationResult],
+    id: &str,
+    epoch: capsim::time::Epoch,
+) -> CliResult<OrbitState> {
+    let i = jobs
+        .iter()
+        .position(|j| j.spec.id == id)
+        .ok_or_else(|| crate::failure::input_msg(format!("no orbit '{id}'")))?;
+    let (job, res) = (&jobs[i], &results[i]);
+    let from = res
+        .samples
+        .iter()
+        .rev()
+        .find(|s| s.epoch <= epoch)
+        .copied()
+        .unwrap_or(job.initial);
+    if from.epoch == epoch {
+        return Ok(from);
+    }
+    let maneuvers: Vec<capsim::dynamics::maneuvers::ImpulsiveManeuver> = job
+        .spec
+        .maneuvers
+        .iter()
+        .filter(|m| m.epoch > from.epoch && m.epoch < epoch)
+        .map(|m| capsim::dynamics::maneuvers::ImpulsiveManeuver {
+            epoch: m.epoch,
+            dv_vnb_m_s: m.dv_vnb_m_s,
+        })
+        .collect();
+    let r = job
+        .propagator
+        .propagate_with_maneuvers(&from, epoch, None, &mut [], &maneuvers)
+        .map_err(|e| run_err(anyhow::Error::new(e).context(format!("orbit '{id}'"))))?;
+    Ok(r.final_state)
 }
 
 fn write_outputs(

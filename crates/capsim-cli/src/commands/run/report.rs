@@ -19,6 +19,9 @@
 //! velocity (measured on an exact circular orbit: 0.4 m at a 60 s output step, 3.7 km at
 //! 10 min — drawing accuracy; Burden & Faires, Numerical Analysis, Hermite error bound).
 
+mod phases;
+
+use phases::{add_phase_numbers, add_phase_summary, entry_blocks, landing_blocks, rendezvous_blocks};
 use super::{revolutions, BuiltJob, CompareRow, DailyReport};
 use crate::failure::{run as run_err, CliResult};
 use capsim::dynamics::PropagationResult;
@@ -49,6 +52,18 @@ pub(crate) struct RunData<'a> {
     pub compare: &'a [CompareRow],
     pub eop: &'a capsim::frames::eop::EopTable,
     pub run_wall_s: f64,
+    /// The planned rendezvous, when the scenario has one.
+    pub rendezvous: Option<&'a crate::commands::rendezvous::RendezvousOutcome>,
+    /// The descents flown (one per mode), when the scenario has an [entry].
+    pub descents: &'a [Descent],
+    /// Along-orbit shift of the station applied to meet the published deorbit timeline, s.
+    pub rephase_s: Option<f64>,
+}
+
+/// One descent mode flown by the mission run.
+pub(crate) struct Descent {
+    pub mode: capsim_io::entry_spec::DescentMode,
+    pub result: capsim::entry::EntryResult,
 }
 
 /// Palette (Okabe & Ito), as RGB tuples.
@@ -966,6 +981,7 @@ pub(crate) fn write_report(d: &RunData) -> CliResult<()> {
             }),
         );
     }
+    add_phase_summary(d, &mut summary);
     let ps = out.join("summary.json");
     summary.write(&ps).map_err(werr(&ps))?;
 
@@ -1014,6 +1030,7 @@ pub(crate) fn write_report(d: &RunData) -> CliResult<()> {
             orbits as f64 / (duration_s / 86_400.0)
         ),
     );
+    add_phase_numbers(d, &mut numbers);
     let pending: Vec<String> = numbers
         .pending_ids()
         .iter()
@@ -1158,18 +1175,28 @@ pub(crate) fn write_report(d: &RunData) -> CliResult<()> {
     }
     let altitude_sec = Section::new("altitude", "Altitude").with(Block::Figure(alt_fig));
     let track_sec = Section::new("groundtrack", "Ground track").with(Block::Figure(gt_fig));
-    let rendezvous_sec = Section::new("rendezvous", "Rendezvous").with(Block::Pending {
+    let mut rendezvous_sec = Section::new("rendezvous", "Rendezvous").with(Block::Pending {
         what: "Range vs time and the relative trajectory in the station's LVLH frame".into(),
-        why: "shown when the scenario's rendezvous phase runs (rendezvous planner).".into(),
+        why: "shown when the scenario has a [rendezvous] table.".into(),
     });
-    let entry_sec = Section::new("entry", "Entry").with(Block::Pending {
+    if let Some(o) = d.rendezvous {
+        rendezvous_sec.fill_pending(rendezvous_blocks(out, o)?);
+    }
+    let mut entry_sec = Section::new("entry", "Entry").with(Block::Pending {
         what: "Altitude, speed, g-load and heat flux vs time, guided and ballistic".into(),
-        why: "shown when the entry phase runs (entry and descent library).".into(),
+        why: "shown when the scenario has an [entry] table.".into(),
     });
-    let mut landing_blocks = vec![Block::Pending {
-        what: "Landing map: planned point, guided and ballistic landing points, published point, dispersion footprint".into(),
-        why: "shown when the entry phase (and Monte-Carlo, when asked for) runs.".into(),
-    }];
+    if !d.descents.is_empty() {
+        entry_sec.fill_pending(entry_blocks(out, d)?);
+    }
+    let mut landing_blocks = if d.descents.is_empty() {
+        vec![Block::Pending {
+            what: "Landing map: planned point, guided and ballistic landing points, published point, dispersion footprint".into(),
+            why: "shown when the scenario has an [entry] table.".into(),
+        }]
+    } else {
+        landing_blocks(out, d)?
+    };
     let mut pts = Vec::new();
     if let Some(p) = &info.planned_landing {
         pts.push(vec![
