@@ -8,10 +8,15 @@
 
 pub mod atomic;
 pub mod csv;
+pub mod dispersions;
 pub mod eop_file;
 pub mod error;
 pub mod event_spec;
 pub mod geo_export;
+pub mod map;
+pub mod mc_outputs;
+pub mod mc_run;
+pub mod mc_spec;
 pub mod oem;
 pub mod omm_file;
 pub mod plot;
