@@ -3,5 +3,6 @@
 pub mod atmosphere;
 pub mod force_args;
 pub mod launch_window;
+pub mod mc;
 pub mod propagate;
 pub mod run;
