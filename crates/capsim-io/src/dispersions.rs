@@ -285,8 +285,11 @@ impl DispersionSet {
     }
 }
 
+/// A scenario's TOML tree (so callers need not depend on `toml`).
+pub type Tree = toml::Table;
+
 /// The scenario's TOML tree (nominal values).
-pub fn nominal_tree(text: &str) -> Result<toml::Table, String> {
+pub fn nominal_tree(text: &str) -> Result<Tree, String> {
     text.parse::<toml::Table>().map_err(|e| e.to_string())
 }
 

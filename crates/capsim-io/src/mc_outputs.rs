@@ -97,6 +97,31 @@ pub fn footprint_features(s: &Summary, spec: &McSpec) -> Vec<Feature> {
             .color(ELLIPSE_RGB[k % 3]),
         );
     }
+    if s.by_mode.len() > 1 {
+        let plane = LocalPlane::new(s.target_lat_deg, s.target_lon_deg);
+        for m in &s.by_mode {
+            for (k, e) in m.ellipses.iter().enumerate() {
+                let ring = e.polygon_lat_lon_deg(&plane, 96);
+                f.push(
+                    Feature::new(
+                        format!(
+                            "{}: {:.0} % dispersion ellipse",
+                            m.mode,
+                            e.probability * 100.0
+                        ),
+                        Geometry::Polygon(ground(&ring[..ring.len() - 1])),
+                    )
+                    .prop("kind", "mode_ellipse")
+                    .prop("mode", m.mode.as_str())
+                    .prop("probability", e.probability)
+                    .prop("semi_major_km", e.semi_major_km)
+                    .prop("semi_minor_km", e.semi_minor_km)
+                    .prop("major_axis_azimuth_deg", e.azimuth_deg)
+                    .color(ELLIPSE_RGB[k % 3]),
+                );
+            }
+        }
+    }
     if s.ok > 0 {
         f.push(
             Feature::new(
@@ -187,21 +212,32 @@ pub fn footprint_chart(s: &Summary, spec: &McSpec, title: &str) -> Chart {
         };
         layers.push(Series::line(label, ll(&ring)).color(ZONE_RGB));
     }
-    for (k, (p, ring)) in ellipse_rings(s).into_iter().enumerate() {
-        let e = &s.ellipses[k];
-        layers.push(
-            Series::line(
-                format!(
-                    "{:.0} % ellipse {:.1} × {:.1} km, az {:.0}°",
-                    p * 100.0,
-                    e.semi_major_km,
-                    e.semi_minor_km,
-                    e.azimuth_deg
-                ),
-                ll(&ring),
-            )
-            .color(ELLIPSE_RGB[k % 3]),
-        );
+    let plane = LocalPlane::new(s.target_lat_deg, s.target_lon_deg);
+    // One mode: the campaign's ellipses. Several: each mode's (a mixture is not one normal).
+    let sets: Vec<(String, &Vec<capsim::mc::footprint::Ellipse>)> = if s.by_mode.len() > 1 {
+        s.by_mode
+            .iter()
+            .map(|m| (format!("{}: ", m.mode), &m.ellipses))
+            .collect()
+    } else {
+        vec![(String::new(), &s.ellipses)]
+    };
+    for (prefix, ellipses) in sets {
+        for (k, e) in ellipses.iter().enumerate() {
+            layers.push(
+                Series::line(
+                    format!(
+                        "{prefix}{:.0} % ellipse {:.1} × {:.1} km, az {:.0}°",
+                        e.probability * 100.0,
+                        e.semi_major_km,
+                        e.semi_minor_km,
+                        e.azimuth_deg
+                    ),
+                    ll(&e.polygon_lat_lon_deg(&plane, 96)),
+                )
+                .color(ELLIPSE_RGB[k % 3]),
+            );
+        }
     }
     for m in &spec.marks {
         if let Some(r) = m.radius_km {

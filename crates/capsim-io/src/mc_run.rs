@@ -674,6 +674,20 @@ pub const PERCENTILES: [f64; 5] = [0.01, 0.05, 0.5, 0.95, 0.99];
 /// Number of sample points kept for plots and GeoJSON/KML (the first ones in index order).
 pub const PLOT_POINTS: usize = 5000;
 
+/// The footprint of the samples of one descent mode (a mixture of modes is not one normal
+/// law, so its pooled ellipses say little; per-mode ellipses do).
+#[derive(Clone, Debug)]
+pub struct ModeFootprint {
+    pub mode: String,
+    pub count: u64,
+    pub mean_lat_deg: f64,
+    pub mean_lon_deg: f64,
+    pub mean_en_km: [f64; 2],
+    pub cov_en_km2: [[f64; 2]; 2],
+    /// Empty below 3 samples.
+    pub ellipses: Vec<Ellipse>,
+}
+
 /// The streaming summary of a campaign.
 #[derive(Clone, Debug)]
 pub struct Summary {
@@ -690,6 +704,8 @@ pub struct Summary {
     pub mean_en_km: [f64; 2],
     pub cov_en_km2: [[f64; 2]; 2],
     pub ellipses: Vec<Ellipse>,
+    /// The same per descent mode (in name order).
+    pub by_mode: Vec<ModeFootprint>,
     /// Fraction of successful samples inside each ellipse (empirical coverage).
     pub ellipse_coverage: Vec<f64>,
     pub cep_about_mean_km: f64,
@@ -738,6 +754,7 @@ pub fn summarize(csv: &Path, spec: &McSpec) -> Result<Summary, McRunError> {
         .map(|n| (*n, Distribution1::new(&PERCENTILES)))
         .collect();
     let mut en = Running2::new();
+    let mut en_mode: BTreeMap<String, Running2> = BTreeMap::new();
     let mut total = 0u64;
     let mut failures: BTreeMap<String, u64> = BTreeMap::new();
     let mut modes: BTreeMap<String, u64> = BTreeMap::new();
@@ -753,6 +770,7 @@ pub fn summarize(csv: &Path, spec: &McSpec) -> Result<Summary, McRunError> {
         *modes.entry(r.mode.clone()).or_default() += 1;
         let (e, n) = plane.to_en_km(r.landing_lat_deg, r.landing_lon_deg);
         en.push(e, n);
+        en_mode.entry(r.mode.clone()).or_default().push(e, n);
         for (name, d) in q.iter_mut() {
             d.push(match *name {
                 "peak_g" => r.peak_g,
@@ -783,6 +801,29 @@ pub fn summarize(csv: &Path, spec: &McSpec) -> Result<Summary, McRunError> {
     } else {
         Vec::new()
     };
+    let by_mode = en_mode
+        .into_iter()
+        .map(|(mode, r)| {
+            let (m, c) = (r.mean(), r.covariance());
+            let (lat, lon) = plane.to_lat_lon_deg(m[0], m[1]);
+            ModeFootprint {
+                mode,
+                count: r.count,
+                mean_lat_deg: lat,
+                mean_lon_deg: lon,
+                mean_en_km: m,
+                cov_en_km2: c,
+                ellipses: if r.count >= 3 {
+                    spec.ellipse_levels
+                        .iter()
+                        .map(|p| dispersion_ellipse(m, c, *p))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect();
     // Pass 2: CEP about the mean, coverage, g histogram.
     let g = &q[0].1.running;
     let bins = 40usize;
@@ -837,6 +878,7 @@ pub fn summarize(csv: &Path, spec: &McSpec) -> Result<Summary, McRunError> {
             .map(|c| *c as f64 / ok.max(1) as f64)
             .collect(),
         ellipses,
+        by_mode,
         cep_about_mean_km: cep_mean.estimate(),
         cep_about_target_km: cep_target,
         fraction_outside_zone: spec
@@ -889,6 +931,27 @@ impl Summary {
                 })
             })
             .collect();
+        let by_mode: Vec<serde_json::Value> = self
+            .by_mode
+            .iter()
+            .map(|m| {
+                json!({
+                    "mode": m.mode,
+                    "count": m.count,
+                    "mean_lat_deg": m.mean_lat_deg,
+                    "mean_lon_deg": m.mean_lon_deg,
+                    "mean_east_km": m.mean_en_km[0],
+                    "mean_north_km": m.mean_en_km[1],
+                    "covariance_km2": [[m.cov_en_km2[0][0], m.cov_en_km2[0][1]], [m.cov_en_km2[1][0], m.cov_en_km2[1][1]]],
+                    "ellipses": m.ellipses.iter().map(|e| json!({
+                        "probability": e.probability,
+                        "semi_major_km": e.semi_major_km,
+                        "semi_minor_km": e.semi_minor_km,
+                        "major_axis_azimuth_deg": e.azimuth_deg,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
         let v = json!({
             "campaign": {
                 "scenario_hash": fp.scenario_hash,
@@ -912,6 +975,7 @@ impl Summary {
                 "cep_about_mean_km": self.cep_about_mean_km,
                 "cep_about_target_km": self.cep_about_target_km,
                 "fraction_outside_zone": self.fraction_outside_zone,
+                "by_mode": by_mode,
             },
             "quantities": quantities,
         });

@@ -229,7 +229,7 @@ pub fn validate(
         match (&r.polygon, r.radius_km) {
             (None, Some(radius_km)) => {
                 let (lat, lon) = (r.lat_deg.unwrap_or(tlat), r.lon_deg.unwrap_or(tlon));
-                if !(radius_km > 0.0 && radius_km.is_finite()) || !lat_ok(lat) || !lon_ok(lon) {
+                if !(radius_km > 0.0 && radius_km.is_finite() && lat_ok(lat) && lon_ok(lon)) {
                     errors.push(at(
                         z.span(),
                         "zone",
@@ -270,7 +270,10 @@ pub fn validate(
     let mut marks = Vec::new();
     for (i, m) in raw.mark.iter().enumerate() {
         let r = m.get_ref();
-        if !lat_ok(r.lat_deg) || !lon_ok(r.lon_deg) || r.radius_km.is_some_and(|x| !(x > 0.0)) {
+        if !lat_ok(r.lat_deg)
+            || !lon_ok(r.lon_deg)
+            || r.radius_km.is_some_and(|x| x.is_nan() || x <= 0.0)
+        {
             errors.push(at(
                 m.span(),
                 &format!("mark[{i}]"),

@@ -133,6 +133,30 @@ fn report(s: &Summary, dir: &Path) {
                 e.azimuth_deg
             );
         }
+        if s.by_mode.len() > 1 {
+            for m in &s.by_mode {
+                let e90: Vec<String> = m
+                    .ellipses
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{:.0} %: {:.2} × {:.2} km az {:.1}°",
+                            e.probability * 100.0,
+                            e.semi_major_km,
+                            e.semi_minor_km,
+                            e.azimuth_deg
+                        )
+                    })
+                    .collect();
+                crate::say!(
+                    "  mode {}: mean {:+.2} km east, {:+.2} km north; {}",
+                    m.mode,
+                    m.mean_en_km[0],
+                    m.mean_en_km[1],
+                    e90.join("; ")
+                );
+            }
+        }
         crate::say!(
             "CEP: {:.2} km about the mean, {:.2} km about the target",
             s.cep_about_mean_km,

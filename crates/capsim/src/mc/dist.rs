@@ -93,7 +93,7 @@ impl Scalar {
                 } else {
                     mass
                 };
-                if !(mass >= 1e-9) {
+                if mass.is_nan() || mass < 1e-9 {
                     return Err(DistError::EmptyTruncation { min, max, mass });
                 }
                 Ok(())
@@ -293,6 +293,7 @@ impl MultiNormal {
     }
 
     /// Writes one draw into `out` (length ≥ dim); `z` is scratch of the same length.
+    #[allow(clippy::needless_range_loop)] // triangular matrix-vector product
     pub fn sample_into<R: Rng + ?Sized>(&self, rng: &mut R, z: &mut [f64], out: &mut [f64]) {
         for zi in z.iter_mut().take(self.n) {
             *zi = rng.sample(StandardNormal);
@@ -309,6 +310,7 @@ impl MultiNormal {
 
 /// Cholesky factor of a symmetric positive semi-definite matrix. A pivot within
 /// 1e-12·max|Cᵢᵢ| of zero is a zero column (semi-definite), below that the matrix is rejected.
+#[allow(clippy::needless_range_loop)] // index notation of the textbook algorithm
 fn cholesky_psd(c: &[Vec<f64>]) -> Result<Vec<f64>, DistError> {
     let n = c.len();
     let scale = (0..n)
@@ -346,7 +348,7 @@ fn cholesky_psd(c: &[Vec<f64>]) -> Result<Vec<f64>, DistError> {
                 for k in 0..j {
                     s -= l[i * n + k] * l[j * n + k];
                 }
-                if s.abs() > 1e-6 * scale.sqrt() * scale.sqrt() {
+                if s.abs() > 1e-6 * scale {
                     return Err(DistError::NotPsd { pivot: j, value: d });
                 }
             }

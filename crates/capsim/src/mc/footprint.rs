@@ -193,7 +193,7 @@ impl Ellipse {
 pub fn mahalanobis2(x: [f64; 2], mean: [f64; 2], cov: [[f64; 2]; 2]) -> f64 {
     let det = cov[0][0] * cov[1][1] - cov[0][1] * cov[1][0];
     let (dx, dy) = (x[0] - mean[0], x[1] - mean[1]);
-    if !(det > 0.0) {
+    if det.is_nan() || det <= 0.0 {
         return f64::INFINITY;
     }
     (cov[1][1] * dx * dx - 2.0 * cov[0][1] * dx * dy + cov[0][0] * dy * dy) / det
