@@ -982,3 +982,119 @@ impl Summary {
         format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(i: u64) -> SampleRow {
+        SampleRow {
+            index: i,
+            failure: None,
+            mode: "guided".into(),
+            landing_lat_deg: 51.0 + 1.0 / 3.0,
+            landing_lon_deg: 67.1 - 1e-17,
+            miss_km: 0.1 + 0.2,
+            peak_g: 4.000000000000001,
+            peak_heat_flux_w_m2: 1.1e6,
+            heat_load_j_m2: 1.6e8,
+            flight_time_s: 1850.25,
+            touchdown_speed_m_s: f64::MIN_POSITIVE,
+        }
+    }
+
+    #[test]
+    fn csv_rows_round_trip_bit_exactly() {
+        let r = row(3);
+        let line = r.csv_line();
+        let back = SampleRow::parse(line.trim_end()).unwrap();
+        assert_eq!(back, r);
+        let f = SampleRow::failed(9, "guidance, \"diverged\"\nagain");
+        let back = SampleRow::parse(f.csv_line().trim_end()).unwrap();
+        assert_eq!(back.failure.as_deref(), Some("guidance; 'diverged' again"));
+        assert!(back.peak_g.is_nan());
+        assert!(SampleRow::parse("1,maybe,,,,,,,,,,").is_err());
+        assert!(SampleRow::parse("1,ok").is_err());
+    }
+
+    #[test]
+    fn nan_and_panics_become_failed_rows() {
+        let nan = |i: u64| SampleRow {
+            peak_g: f64::NAN,
+            ..row(i)
+        };
+        let r = run_one(&nan, 4);
+        assert_eq!(r.failure.as_deref(), Some("non-finite peak_g"));
+        let boom = |i: u64| -> SampleRow {
+            if i == 2 {
+                panic!("boom at {i}")
+            }
+            row(i)
+        };
+        let r = run_one(&boom, 2);
+        assert_eq!(r.failure.as_deref(), Some("panic: boom at 2"));
+        assert!(run_one(&boom, 1).is_ok());
+    }
+
+    #[test]
+    fn shards_partition_the_indices() {
+        assert_eq!(Shard::parse("0/4"), Ok(Shard { k: 0, n: 4 }));
+        assert!(Shard::parse("4/4").is_err());
+        assert!(Shard::parse("1/0").is_err());
+        assert!(Shard::parse("x").is_err());
+        for samples in [0u64, 1, 7, 1000, 1001] {
+            let mut next = 0;
+            for k in 0..7 {
+                let (a, b) = Shard { k, n: 7 }.range(samples);
+                assert_eq!(a, next);
+                next = b;
+            }
+            assert_eq!(next, samples);
+        }
+    }
+
+    #[test]
+    fn a_campaign_stops_on_the_flag_and_resumes() {
+        let dir = tempfile::tempdir().unwrap();
+        let fp = Fingerprint {
+            scenario_hash: scenario_hash("x"),
+            model: "test".into(),
+            seed: 1,
+            samples: 100,
+            shard: Shard::WHOLE,
+        };
+        let mut c = Campaign {
+            out_dir: dir.path().to_path_buf(),
+            scenario_text: "x".into(),
+            fingerprint: fp,
+            chunk_size: 16,
+            threads: Some(2),
+            resume: false,
+        };
+        let stop = AtomicBool::new(false);
+        // Stop after the second chunk.
+        let calls = std::sync::atomic::AtomicU64::new(0);
+        let progress = |done: u64, _total: u64| {
+            if done >= 32 {
+                stop.store(true, Ordering::SeqCst);
+            }
+            calls.fetch_add(1, Ordering::SeqCst);
+        };
+        let out = run_campaign(&c, row, &progress, &stop).unwrap();
+        assert!(out.interrupted);
+        assert_eq!(out.rows, 32);
+        let text = fs::read_to_string(dir.path().join("campaign.json")).unwrap();
+        assert!(text.contains("\"completed\": false"));
+        stop.store(false, Ordering::SeqCst);
+        c.resume = true;
+        let never = AtomicBool::new(false);
+        let out = run_campaign(&c, row, &|_, _| {}, &never).unwrap();
+        assert!(!out.interrupted);
+        assert_eq!((out.rows, out.computed), (100, 68));
+        let csv = fs::read_to_string(dir.path().join("samples.csv")).unwrap();
+        assert_eq!(csv.lines().count(), 101);
+        for (i, l) in csv.lines().skip(1).enumerate() {
+            assert!(l.starts_with(&format!("{i},ok,")));
+        }
+    }
+}
