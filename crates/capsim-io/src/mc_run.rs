@@ -493,18 +493,22 @@ where
             break;
         }
         let stop_at = (next + chunk).min(end);
-        let rows: Vec<SampleRow> = pool.install(|| {
+        // Rows are formatted inside the parallel map; only the ordered write is serial.
+        let rows: Vec<(bool, String)> = pool.install(|| {
             (next..stop_at)
                 .into_par_iter()
-                .map(|i| run_one(&sample, i))
+                .map(|i| {
+                    let r = run_one(&sample, i);
+                    (r.is_ok(), r.csv_line())
+                })
                 .collect()
         });
         buf.clear();
-        for r in &rows {
-            if !r.is_ok() {
+        for (ok, line) in &rows {
+            if !ok {
                 failed += 1;
             }
-            buf.push_str(&r.csv_line());
+            buf.push_str(line);
         }
         file.write_all(buf.as_bytes())
             .and_then(|_| file.flush())
