@@ -1,5 +1,5 @@
 //! End-to-end tests of `capsim mc` and `capsim mc-merge` on the synthetic model
-//! (scenarios/mc-synthetic.toml): determinism across threads, shards and resume; bad input
+//! (scenarios/mc/synthetic.toml): determinism across threads, shards and resume; bad input
 //! located in the file; failures recorded, not fatal; outputs present.
 
 use std::fs;
@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 const BIN: &str = env!("CARGO_BIN_EXE_capsim");
 
 fn scenario() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/mc-synthetic.toml")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/mc/synthetic.toml")
 }
 
 fn capsim(args: &[&str]) -> Output {
