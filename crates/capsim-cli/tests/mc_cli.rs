@@ -257,3 +257,105 @@ fn failed_samples_are_rows_and_exit_1() {
     );
     assert_eq!(csv.lines().count(), 601);
 }
+
+/// Ctrl-C (SIGINT) stops after the current chunk: exit 1, a valid partial samples.csv of whole
+/// chunks in index order, and a campaign.json marked incomplete.
+#[cfg(unix)]
+#[test]
+fn sigint_leaves_a_valid_partial_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let sc = scenario();
+    let child = Command::new(BIN)
+        .args([
+            "mc",
+            sc.to_str().unwrap(),
+            "--samples",
+            "50000000",
+            "--seed",
+            "3",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until some rows are on disk, then interrupt.
+    let csv = out.join("samples.csv");
+    let t0 = std::time::Instant::now();
+    while fs::metadata(&csv).map_or(0, |m| m.len()) < 200_000 {
+        assert!(t0.elapsed().as_secs() < 60, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let st = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("interrupted"),
+        "{}",
+        text(&o.stderr)
+    );
+    let body = fs::read_to_string(&csv).unwrap();
+    assert!(body.ends_with('\n'));
+    let rows: Vec<&str> = body.lines().skip(1).collect();
+    assert!(
+        !rows.is_empty() && rows.len() % 256 == 0,
+        "{} rows",
+        rows.len()
+    );
+    for (i, l) in rows.iter().enumerate() {
+        assert!(l.starts_with(&format!("{i},")), "row {i}: {l}");
+        assert_eq!(l.split(',').count(), 12);
+    }
+    let meta = fs::read_to_string(out.join("campaign.json")).unwrap();
+    assert!(meta.contains("\"completed\": false"), "{meta}");
+}
+
+#[test]
+fn a_scenario_needs_orbits_or_mc() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("empty.toml");
+    fs::write(&p, "name = \"empty\"\n").unwrap();
+    let o = capsim(&[
+        "mc",
+        p.to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("nothing to run"),
+        "{}",
+        text(&o.stderr)
+    );
+    // [mc] problems are located too.
+    let base = fs::read_to_string(scenario()).unwrap();
+    fs::write(
+        &p,
+        base.replace("model = \"gaussian-footprint\"", "model = \"warp\"")
+            .replace("target_lat_deg = 51.0778", "target_lat_deg = 91.0"),
+    )
+    .unwrap();
+    let o = capsim(&[
+        "mc",
+        p.to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("empty.toml:10:9: mc.model: unknown model 'warp'"),
+        "{e}"
+    );
+    assert!(
+        e.contains("mc.target_lat_deg: 91 must be within [-90, 90]"),
+        "{e}"
+    );
+}
