@@ -305,7 +305,7 @@ fn sigint_leaves_a_valid_partial_file() {
     assert!(body.ends_with('\n'));
     let rows: Vec<&str> = body.lines().skip(1).collect();
     assert!(
-        !rows.is_empty() && rows.len() % 256 == 0,
+        !rows.is_empty() && rows.len().is_multiple_of(256),
         "{} rows",
         rows.len()
     );
