@@ -412,3 +412,22 @@ impl GaussianFootprint {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::ScenarioSpec;
+    use std::path::Path;
+
+    /// The scenario example of docs/mc.md parses and validates (the docs cannot drift).
+    #[test]
+    fn docs_example_is_valid() {
+        let doc = include_str!("../../../docs/mc.md");
+        let start = doc.find("```toml\n").map(|i| i + 8).unwrap();
+        let end = start + doc[start..].find("```").unwrap();
+        let spec = ScenarioSpec::from_text(Path::new("docs/mc.md"), &doc[start..end])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mc = spec.mc.unwrap();
+        assert_eq!(mc.marks.len(), 1);
+        assert_eq!(spec.dispersions.len(), 4);
+    }
+}
