@@ -44,6 +44,10 @@ enum Command {
     Run(commands::run::Args),
     /// Parse, validate and build a scenario without propagating.
     Check(commands::run::CheckArgs),
+    /// Monte-Carlo landing footprint of a scenario's [mc] table (docs/mc.md).
+    Mc(Box<commands::mc::Args>),
+    /// Merge the folders of a sharded `capsim mc` campaign into one.
+    McMerge(commands::mc::MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +60,8 @@ fn main() -> ExitCode {
         Command::Rendezvous(a) => commands::rendezvous::run(&a),
         Command::Run(a) => commands::run::run(&a),
         Command::Check(a) => commands::run::check(&a),
+        Command::Mc(a) => commands::mc::run(&a),
+        Command::McMerge(a) => commands::mc::merge_run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,12 +9,17 @@
 pub mod atomic;
 pub mod csv;
 pub mod czml;
+pub mod dispersions;
 pub mod entry_output;
 pub mod entry_spec;
 pub mod eop_file;
 pub mod error;
 pub mod event_spec;
 pub mod geo_export;
+pub mod map;
+pub mod mc_outputs;
+pub mod mc_run;
+pub mod mc_spec;
 pub mod mission_spec;
 pub mod oem;
 pub mod omm_file;

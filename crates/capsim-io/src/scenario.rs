@@ -40,6 +40,9 @@ struct RawScenario {
     #[serde(default)]
     claim: Vec<Spanned<crate::mission_spec::RawClaim>>,
     rendezvous: Option<Spanned<crate::rendezvous_spec::RawRendezvous>>,
+    mc: Option<Spanned<crate::mc_spec::RawMc>>,
+    #[serde(default)]
+    dispersion: Vec<Spanned<crate::dispersions::RawDispersion>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -247,6 +250,10 @@ pub struct ScenarioSpec {
     pub mission: crate::mission_spec::MissionSpec,
     /// The `[rendezvous]` table, when present (validated by [`crate::rendezvous_spec`]).
     pub rendezvous: Option<crate::rendezvous_spec::RendezvousSpec>,
+    /// The `[mc]` table (docs/mc.md), if the scenario defines a Monte-Carlo campaign.
+    pub mc: Option<crate::mc_spec::McSpec>,
+    /// The `[[dispersion]]` tables, validated against the scenario's own values.
+    pub dispersions: crate::dispersions::DispersionSet,
 }
 
 /// All problems found in a scenario file.
@@ -301,12 +308,28 @@ impl ScenarioSpec {
         {
             errors.push(at(raw.name.span(), "name".into(), format!("'{name}' must be non-empty and use only letters, digits, '-' and '_' (it names the output folder)")));
         }
-        if raw.orbit.is_empty() && raw.entry.is_none() {
+        if raw.orbit.is_empty() && raw.entry.is_none() && raw.mc.is_none() {
             errors.push(InputError::new(
                 path,
-                "the scenario has nothing to run: add at least one [[orbit]] table or an [entry] table",
+                "the scenario has nothing to run: add at least one [[orbit]], an [entry] or an [mc] table",
             ));
         }
+        let mc = raw
+            .mc
+            .and_then(|m| crate::mc_spec::validate(path, text, m, &mut errors));
+        let dispersions = if raw.dispersion.is_empty() {
+            crate::dispersions::DispersionSet::default()
+        } else {
+            match crate::dispersions::nominal_tree(text) {
+                Ok(tree) => {
+                    crate::dispersions::validate(path, text, raw.dispersion, &tree, &mut errors)
+                }
+                Err(m) => {
+                    errors.push(InputError::new(path, m));
+                    crate::dispersions::DispersionSet::default()
+                }
+            }
+        };
         let mut orbits = Vec::new();
         let mut ids: Vec<String> = Vec::new();
         for (i, o) in raw.orbit.into_iter().enumerate() {
@@ -724,6 +747,8 @@ impl ScenarioSpec {
             entry,
             mission,
             rendezvous,
+            mc,
+            dispersions,
         })
     }
 }

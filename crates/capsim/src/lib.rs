@@ -4,7 +4,7 @@
 //! `capsim-io`, the command line in `capsim-cli`. Modules are layered; a module only uses the
 //! modules listed before it here (checked by `tests/it/architecture.rs`):
 //!
-//! `constants, time, frames` → `state` → `propagate` → `env, vehicle` → `dynamics, entry` → `gnc`.
+//! `constants, time, frames` → `state` → `propagate` → `env, vehicle` → `dynamics, entry` → `gnc` → `mc`.
 //!
 //! Units are SI inside (m, s, kg, rad). Degrees and km appear only at the edges, in names that
 //! say so. Vectors crossing a module boundary carry their frame in their type ([`frames::Vec3`]).
@@ -15,6 +15,7 @@ pub mod entry;
 pub mod env;
 pub mod frames;
 pub mod gnc;
+pub mod mc;
 pub mod propagate;
 pub mod state;
 pub mod time;

@@ -80,7 +80,9 @@ pub(crate) fn initial_state(
     entry: &EntrySpec,
     eop: &EopTable,
 ) -> CliResult<(EntryInitialState, Option<f64>)> {
-    initial_state_with(spec, entry, eop, &|id, epoch| orbit_state_at(spec, id, epoch, eop))
+    initial_state_with(spec, entry, eop, &|id, epoch| {
+        orbit_state_at(spec, id, epoch, eop)
+    })
 }
 
 /// As [`initial_state`], with the station's state at an epoch given by `state_at` (so that

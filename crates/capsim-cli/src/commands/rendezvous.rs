@@ -229,11 +229,19 @@ pub(crate) fn charts(r: &capsim::gnc::rendezvous::RendezvousResult) -> [(Chart, 
     )
     .with(Series::line("insertion → docking", pts(&|_| true)));
 
-    [(range, "range"), (lvlh, "lvlh"), (close, "lvlh-close"), (far, "lvlh-all")]
+    [
+        (range, "range"),
+        (lvlh, "lvlh"),
+        (close, "lvlh-close"),
+        (far, "lvlh-all"),
+    ]
 }
 
 /// burns.csv, relative.csv, summary.json and the charts; returns docking − published (s).
-pub(crate) fn write_outputs(out: &std::path::Path, o: &RendezvousOutcome) -> CliResult<Option<f64>> {
+pub(crate) fn write_outputs(
+    out: &std::path::Path,
+    o: &RendezvousOutcome,
+) -> CliResult<Option<f64>> {
     let r = &o.result;
     let rdv = &o.spec;
     let elapsed = o.compute_s;

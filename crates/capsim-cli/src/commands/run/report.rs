@@ -21,7 +21,6 @@
 
 mod phases;
 
-use phases::{add_phase_numbers, add_phase_summary, entry_blocks, landing_blocks, rendezvous_blocks};
 use super::{revolutions, BuiltJob, CompareRow, DailyReport};
 use crate::failure::{run as run_err, CliResult};
 use capsim::dynamics::PropagationResult;
@@ -39,6 +38,9 @@ use capsim_io::report::numbers::{dhms, difference, MissionNumbers};
 use capsim_io::report::{Block, Card, EventItem, Figure, Report, Section, Table};
 use capsim_io::scenario::ScenarioSpec;
 use capsim_io::timefmt::iso_utc_micro;
+use phases::{
+    add_phase_numbers, add_phase_summary, entry_blocks, landing_blocks, rendezvous_blocks,
+};
 use std::path::Path;
 
 /// Everything the report needs from the run.

@@ -255,7 +255,9 @@ pub(super) fn entry_blocks(out: &Path, d: &RunData) -> CliResult<Vec<Block>> {
     let mut blocks = Vec::new();
     type Getter = fn(&HistoryRow) -> f64;
     let panels: [(&str, &str, &str, Getter); 4] = [
-        ("entry-altitude", "Altitude", "altitude (km)", |r| r.alt_m / 1e3),
+        ("entry-altitude", "Altitude", "altitude (km)", |r| {
+            r.alt_m / 1e3
+        }),
         ("entry-speed", "Earth-relative speed", "speed (m/s)", |r| {
             r.speed_m_s
         }),
@@ -318,7 +320,11 @@ pub(super) fn entry_blocks(out: &Path, d: &RunData) -> CliResult<Vec<Block>> {
             format!("{:.0} MJ/m²", s.heat_load_j_m2 / 1e6),
             s.touchdown.map_or("—".into(), |td| {
                 let burn = ev(EntryEventKind::DeorbitStart).map_or(0.0, |e| e.t_s);
-                format!("{} ({:.1} min after ignition)", at(td.t_s), (td.t_s - burn) / 60.0)
+                format!(
+                    "{} ({:.1} min after ignition)",
+                    at(td.t_s),
+                    (td.t_s - burn) / 60.0
+                )
             }),
         ]);
     }
@@ -403,7 +409,10 @@ pub(super) fn landing_blocks(out: &Path, d: &RunData) -> CliResult<Vec<Block>> {
         c.x_range = Some((lon_lo - pad, lon_hi + pad));
         c.y_range = Some((lat_lo - pad, lat_hi + pad));
         c.map_aspect_lat_deg = Some(0.5 * (lat_lo + lat_hi));
-        c.series.splice(0..0, base_map(lon_lo - pad, lon_hi + pad, lat_lo - pad, lat_hi + pad));
+        c.series.splice(
+            0..0,
+            base_map(lon_lo - pad, lon_hi + pad, lat_lo - pad, lat_hi + pad),
+        );
     }
     blocks.push(Block::Figure(figure(
         out,

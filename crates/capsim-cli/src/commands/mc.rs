@@ -1,0 +1,277 @@
+//! `capsim mc` and `capsim mc-merge`: Monte-Carlo landing footprints (docs/mc.md).
+//!
+//! The command wires the pieces together: the scenario's `[mc]` table and `[[dispersion]]`s
+//! (`capsim_io::mc_spec`, `capsim_io::dispersions`), one sample function built by
+//! [`sample_function`] (the single place where a model is chosen — add a model there), the
+//! runner (`capsim_io::mc_run`), and the outputs (`capsim_io::mc_outputs`). Sample *i* draws
+//! from `capsim::mc::rng::sample_rng(seed, i)` only, so results do not depend on threads or
+//! shards. Ctrl-C stops after the current chunk, leaving a valid `samples.csv` to `--resume`.
+//! Exit codes: 0 all samples succeeded, 1 the campaign finished with failed samples (they are
+//! in the CSV and the summary) or was interrupted, 2 bad input.
+
+use crate::failure::{input, input_msg, run as run_err, CliResult, Failure};
+use capsim::mc::footprint::LocalPlane;
+use capsim::mc::rng::sample_rng;
+use capsim_io::dispersions::{nominal_tree, DispersionSet, Tree};
+use capsim_io::mc_outputs::write_outputs;
+use capsim_io::mc_run::{
+    merge, run_campaign, scenario_hash, summarize, Campaign, Fingerprint, McRunError, SampleRow,
+    Shard, Summary,
+};
+use capsim_io::mc_spec::{GaussianFootprint, McModel, McSpec};
+use capsim_io::scenario::ScenarioSpec;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Scenario file with an [mc] table and [[dispersion]] tables.
+    pub scenario: PathBuf,
+    /// Number of samples of the whole campaign (all shards); default [mc] samples.
+    #[arg(long)]
+    pub samples: Option<u64>,
+    /// Campaign seed; sample i uses ChaCha8 stream i of this seed. Default [mc] seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Run slice K (0-based) of N contiguous slices, e.g. 0/4; combine with `capsim mc-merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Continue an interrupted run in --out (same scenario, seed, samples and shard).
+    #[arg(long)]
+    pub resume: bool,
+    /// No progress bar (it is also hidden when stderr is not a terminal).
+    #[arg(long)]
+    pub quiet: bool,
+    /// Output folder (samples.csv, summary.json, footprint.*, g_load_hist.*).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct MergeArgs {
+    /// Shard folders written by `capsim mc --shard K/N`, in any order.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Folder for the merged campaign.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// The sample function of a campaign: dispersions applied to the nominal scenario tree, then
+/// the model. **Add a model here** (and its name in `McModel`).
+pub fn sample_function<'a>(
+    spec: &McSpec,
+    dispersions: &'a DispersionSet,
+    tree: Tree,
+    seed: u64,
+) -> impl Fn(u64) -> SampleRow + Sync + 'a {
+    let plane = LocalPlane::new(spec.target_lat_deg, spec.target_lon_deg);
+    let model = spec.model;
+    move |i| {
+        let mut t = tree.clone();
+        dispersions.apply(&mut sample_rng(seed, i), &mut t);
+        let result = match model {
+            McModel::GaussianFootprint => {
+                GaussianFootprint::from_tree(&t).and_then(|m| m.evaluate(&plane))
+            }
+        };
+        SampleRow::from_result(i, result, &plane)
+    }
+}
+
+fn mc_err(e: McRunError) -> Failure {
+    match e {
+        McRunError::Usage(m) => input_msg(m),
+        e @ McRunError::Io { .. } => run_err(e),
+    }
+}
+
+fn load(path: &Path) -> CliResult<(ScenarioSpec, McSpec)> {
+    let spec = ScenarioSpec::read(path).map_err(input)?;
+    let mc = spec.mc.clone().ok_or_else(|| {
+        input_msg(format!(
+            "{}: the scenario has no [mc] table (see docs/mc.md)",
+            path.display()
+        ))
+    })?;
+    Ok((spec, mc))
+}
+
+fn report(s: &Summary, dir: &Path) {
+    crate::say!(
+        "samples: {} ok, {} failed (of {})",
+        s.ok,
+        s.total - s.ok,
+        s.total
+    );
+    for (reason, n) in &s.failures_by_reason {
+        crate::say!("  failed: {n} × {reason}");
+    }
+    for (mode, n) in &s.counts_by_mode {
+        crate::say!("  mode {mode}: {n}");
+    }
+    if s.ok > 0 {
+        crate::say!(
+            "mean landing point: {:.4}° N, {:.4}° E ({:+.2} km east, {:+.2} km north of the target)",
+            s.mean_lat_deg,
+            s.mean_lon_deg,
+            s.mean_en_km[0],
+            s.mean_en_km[1]
+        );
+        for e in &s.ellipses {
+            crate::say!(
+                "  {:>4.0} % ellipse: {:.2} × {:.2} km (semi-axes), major axis azimuth {:.1}°",
+                e.probability * 100.0,
+                e.semi_major_km,
+                e.semi_minor_km,
+                e.azimuth_deg
+            );
+        }
+        if s.by_mode.len() > 1 {
+            for m in &s.by_mode {
+                let e90: Vec<String> = m
+                    .ellipses
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{:.0} %: {:.2} × {:.2} km az {:.1}°",
+                            e.probability * 100.0,
+                            e.semi_major_km,
+                            e.semi_minor_km,
+                            e.azimuth_deg
+                        )
+                    })
+                    .collect();
+                crate::say!(
+                    "  mode {}: mean {:+.2} km east, {:+.2} km north; {}",
+                    m.mode,
+                    m.mean_en_km[0],
+                    m.mean_en_km[1],
+                    e90.join("; ")
+                );
+            }
+        }
+        crate::say!(
+            "CEP: {:.2} km about the mean, {:.2} km about the target",
+            s.cep_about_mean_km,
+            s.cep_about_target_km
+        );
+        if let Some(x) = s.fraction_outside_zone {
+            crate::say!("outside the landing zone: {:.3} %", 100.0 * x);
+        }
+        if let Some((_, g)) = s.quantities.iter().find(|(n, _)| *n == "peak_g") {
+            let p: Vec<String> = g
+                .quantiles
+                .iter()
+                .map(|q| format!("p{:.0} {:.2}", q.p() * 100.0, q.estimate()))
+                .collect();
+            crate::say!("peak g: {}", p.join(", "));
+        }
+    }
+    crate::say!("outputs in {}", dir.display());
+}
+
+fn finish(s: &Summary) -> CliResult<()> {
+    if s.ok < s.total {
+        return Err(Failure::Run(anyhow::anyhow!(
+            "{} of {} samples failed (listed in samples.csv and summary.json)",
+            s.total - s.ok,
+            s.total
+        )));
+    }
+    Ok(())
+}
+
+pub fn run(a: &Args) -> CliResult<()> {
+    let (spec, mc) = load(&a.scenario)?;
+    let samples = a
+        .samples
+        .or(mc.samples)
+        .ok_or_else(|| input_msg("give --samples N (or samples = N in the [mc] table)"))?;
+    if samples == 0 {
+        return Err(input_msg("--samples must be at least 1"));
+    }
+    let seed = a
+        .seed
+        .or(mc.seed)
+        .ok_or_else(|| input_msg("give --seed S (or seed = S in the [mc] table)"))?;
+    let shard = match &a.shard {
+        Some(s) => Shard::parse(s).map_err(input_msg)?,
+        None => Shard::WHOLE,
+    };
+    if a.threads == Some(0) {
+        return Err(input_msg("--threads must be at least 1"));
+    }
+    let tree = nominal_tree(&spec.text).map_err(input_msg)?;
+    let fingerprint = Fingerprint {
+        scenario_hash: scenario_hash(&spec.text),
+        model: mc.model.name().to_string(),
+        seed,
+        samples,
+        shard,
+    };
+    let campaign = Campaign {
+        out_dir: a.out.clone(),
+        scenario_text: spec.text.clone(),
+        fingerprint: fingerprint.clone(),
+        chunk_size: mc.chunk_size,
+        threads: a.threads,
+        resume: a.resume,
+    };
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+    let bar = if a.quiet || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let b = indicatif::ProgressBar::new(0);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} samples  {per_sec}  ETA {eta}",
+        ) {
+            b.set_style(style);
+        }
+        b
+    };
+    let sample = sample_function(&mc, &spec.dispersions, tree, seed);
+    let outcome = run_campaign(
+        &campaign,
+        sample,
+        &|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+        &STOP,
+    )
+    .map_err(mc_err)?;
+    bar.finish_and_clear();
+    if outcome.interrupted {
+        return Err(Failure::Run(anyhow::anyhow!(
+            "interrupted: {} of {} samples of this run are in {}; continue with --resume",
+            outcome.rows,
+            outcome.end - outcome.first,
+            a.out.join("samples.csv").display()
+        )));
+    }
+    let summary = summarize(&a.out.join("samples.csv"), &mc).map_err(mc_err)?;
+    write_outputs(&a.out, &summary, &mc, &fingerprint, &spec.name).map_err(mc_err)?;
+    report(&summary, &a.out);
+    finish(&summary)
+}
+
+pub fn merge_run(a: &MergeArgs) -> CliResult<()> {
+    let (fp, scenario) = merge(&a.shards, &a.out).map_err(mc_err)?;
+    let path = a.out.join("scenario.toml");
+    let spec = ScenarioSpec::from_text(&path, &scenario).map_err(input)?;
+    let mc = spec
+        .mc
+        .clone()
+        .ok_or_else(|| input_msg(format!("{}: no [mc] table", path.display())))?;
+    let summary = summarize(&a.out.join("samples.csv"), &mc).map_err(mc_err)?;
+    write_outputs(&a.out, &summary, &mc, &fp, &spec.name).map_err(mc_err)?;
+    report(&summary, &a.out);
+    finish(&summary)
+}
