@@ -137,6 +137,7 @@ pub fn summary_json(mode: &str, t0: Epoch, res: &EntryResult, cmp: &Comparison) 
         m.insert("entry_interface_utc".into(), json!(utc(t0, t)));
     }
     m.insert("peak_g".into(), json!(s.peak_g));
+    m.insert("peak_parachute_g".into(), json!(s.peak_parachute_g));
     m.insert("peak_g_utc".into(), json!(utc(t0, s.peak_g_t_s)));
     if let Some(e) = find(EntryEventKind::PeakG) {
         m.insert("peak_g_alt_km".into(), json!(e.alt_m / 1000.0));

@@ -119,6 +119,7 @@ struct RawConfiguration {
 struct RawDeorbit {
     ignition_utc: Option<Spanned<String>>,
     ignition_after_start_s: Option<Spanned<f64>>,
+    ignition_offset_s: Option<Spanned<f64>>,
     thrust_n: Spanned<f64>,
     isp_s: Spanned<f64>,
     delta_v_m_s: Option<Spanned<f64>>,
@@ -722,6 +723,15 @@ impl EntrySpec {
                     0.0
                 }
             };
+            let ignition_t_s = ignition_t_s
+                + d.ignition_offset_s.as_ref().map_or(0.0, |o| {
+                    check!(
+                        o,
+                        "deorbit.ignition_offset_s",
+                        |x: f64| x.abs() < 3600.0,
+                        "an offset within ±3600 s"
+                    )
+                });
             let cutoff = match (&d.delta_v_m_s, &d.duration_s) {
                 (Some(dv), None) => BurnCutoff::DeltaV {
                     delta_v_m_s: check!(dv, "deorbit.delta_v_m_s", positive, "a Δv > 0 m/s"),
@@ -1093,6 +1103,32 @@ impl EntrySpec {
             }
         }
         Some(spec)
+    }
+
+    /// Builds the spec from an `[entry]` table given as a TOML value (a Monte-Carlo sample's
+    /// dispersed copy). Errors are those of [`EntrySpec::parse`], located in the re-serialised
+    /// table.
+    pub fn from_entry_value(
+        path: &Path,
+        entry: &toml::Value,
+        orbit_ids: &[String],
+    ) -> Result<EntrySpec, String> {
+        #[derive(Deserialize)]
+        struct Wrap {
+            entry: RawEntry,
+        }
+        let mut t = toml::Table::new();
+        t.insert("entry".into(), entry.clone());
+        let text = toml::to_string(&t).map_err(|e| e.to_string())?;
+        let w: Wrap = toml::from_str(&text).map_err(|e| e.message().to_string())?;
+        let mut errors = Vec::new();
+        EntrySpec::parse(path, &text, w.entry, orbit_ids, &mut errors).ok_or_else(|| {
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
     }
 
     /// The library configuration flown in `mode`.

@@ -101,19 +101,24 @@ struct RawGaussianFootprint {
 pub enum McModel {
     /// The synthetic model of this module's doc.
     GaussianFootprint,
+    /// The scenario's `[entry]`: one deorbit-to-touchdown descent per sample, in the mode the
+    /// (dispersed) `entry.mode` names.
+    Entry,
 }
 
 impl McModel {
-    pub const NAMES: [&'static str; 1] = ["gaussian-footprint"];
+    pub const NAMES: [&'static str; 2] = ["gaussian-footprint", "entry"];
     fn parse(s: &str) -> Option<Self> {
         match s {
             "gaussian-footprint" => Some(Self::GaussianFootprint),
+            "entry" => Some(Self::Entry),
             _ => None,
         }
     }
     pub fn name(&self) -> &'static str {
         match self {
             Self::GaussianFootprint => "gaussian-footprint",
+            Self::Entry => "entry",
         }
     }
 }

@@ -252,7 +252,10 @@ pub struct TouchdownSummary {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EntrySummary {
     pub touchdown: Option<TouchdownSummary>,
+    /// Peak sensed load before the first parachute (the entry peak), g0.
     pub peak_g: f64,
+    /// Peak sensed load under the parachutes (opening shocks), g0; 0 without chutes.
+    pub peak_parachute_g: f64,
     pub peak_g_t_s: f64,
     pub peak_heat_flux_w_m2: f64,
     pub peak_heat_flux_t_s: f64,
@@ -865,6 +868,8 @@ pub fn simulate_entry(
     let (mut n_acc, mut n_rej): (u64, u64) = (0, 0);
 
     let (mut pk_g, mut pk_q, mut pk_h) = (Peak::new(), Peak::new(), Peak::new());
+    // Loads under parachutes (opening shocks) are kept apart from the entry peak.
+    let mut pk_gc = Peak::new();
     let mut max_mach: f64 = 0.0;
     let mut touchdown: Option<TouchdownSummary> = None;
     let mut next_sample = 0.0_f64;
@@ -936,7 +941,14 @@ pub fn simulate_entry(
                 history.push(history_row(t, &y, &d1, earth, bank, rs.phase));
                 next_sample = opts.history_step_s;
             }
-            pk_push(&mut pk_g, &mut pk_q, &mut pk_h, &mut max_mach, t, &y, &d1);
+            {
+                let chute = matches!(
+                    rs.phase,
+                    Phase::Parachute { .. } | Phase::SoftLanding | Phase::Landed
+                );
+                let g = if chute { &mut pk_gc } else { &mut pk_g };
+                pk_push(g, &mut pk_q, &mut pk_h, &mut max_mach, t, &y, &d1);
+            }
             first = false;
         }
         need_restart = false;
@@ -1091,7 +1103,14 @@ pub fn simulate_entry(
                 what: format!("state {:?}", y.as_slice()),
             });
         }
-        pk_push(&mut pk_g, &mut pk_q, &mut pk_h, &mut max_mach, t, &y, &d1);
+        {
+            let chute = matches!(
+                rs.phase,
+                Phase::Parachute { .. } | Phase::SoftLanding | Phase::Landed
+            );
+            let g = if chute { &mut pk_gc } else { &mut pk_g };
+            pk_push(g, &mut pk_q, &mut pk_h, &mut max_mach, t, &y, &d1);
+        }
         let _ = y_prev_alt;
         if let Some((kind, _)) = first_ev {
             need_restart = true;
@@ -1218,6 +1237,7 @@ pub fn simulate_entry(
     let summary = EntrySummary {
         touchdown,
         peak_g: pk_g.best_v,
+        peak_parachute_g: if pk_gc.seen { pk_gc.best_v } else { 0.0 },
         peak_g_t_s: pk_g.best_t,
         peak_heat_flux_w_m2: pk_h.best_v,
         peak_heat_flux_t_s: pk_h.best_t,

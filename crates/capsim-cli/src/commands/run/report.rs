@@ -440,6 +440,8 @@ fn groundtrack_chart(
     chart.y_range = Some((-70.0, 70.0));
     chart.width_px = 1100;
     chart.height_px = 560;
+    // Natural Earth 1:50m coastlines and borders under the track.
+    chart.series = capsim_io::map::base_map_series(-180.0, 180.0, -70.0, 70.0);
     chart
         .series
         .push(lonlat_series("ground track", first, BLUE));

@@ -465,7 +465,7 @@ pub(super) fn landing_blocks(out: &Path, d: &RunData) -> CliResult<Vec<Block>> {
     Ok(blocks)
 }
 
-/// Coastlines and borders for a map window (none until a base map is available).
-fn base_map(_lon_min: f64, _lon_max: f64, _lat_min: f64, _lat_max: f64) -> Vec<Series> {
-    Vec::new()
+/// Coastlines and borders (Natural Earth 1:50m) for a map window.
+fn base_map(lon_min: f64, lon_max: f64, lat_min: f64, lat_max: f64) -> Vec<Series> {
+    capsim_io::map::base_map_series(lon_min, lon_max, lat_min, lat_max)
 }
