@@ -199,6 +199,7 @@ struct RawSoftLanding {
 #[serde(deny_unknown_fields)]
 struct RawOutput {
     history_step_s: Option<Spanned<f64>>,
+    max_step_s: Option<Spanned<f64>>,
     end_time_s: Option<Spanned<f64>>,
     rel_tol: Option<Spanned<f64>>,
 }
@@ -330,6 +331,8 @@ pub struct EntrySpec {
     pub history_step_s: f64,
     pub end_time_s: Option<f64>,
     pub rel_tol: Option<f64>,
+    /// Largest integration step, s (None: the library's 60 s).
+    pub max_step_s: Option<f64>,
     pub published: PublishedEntry,
 }
 
@@ -1040,7 +1043,8 @@ impl EntrySpec {
                 "a height within ±9000 m"
             )
         });
-        let (mut history_step_s, mut end_time_s, mut rel_tol) = (1.0, None, None);
+        let (mut history_step_s, mut end_time_s, mut rel_tol, mut max_step_s) =
+            (1.0, None, None, None);
         if let Some(o) = &raw.output {
             let o = o.get_ref();
             if let Some(s) = &o.history_step_s {
@@ -1048,6 +1052,9 @@ impl EntrySpec {
             }
             if let Some(s) = &o.end_time_s {
                 end_time_s = Some(check!(s, "output.end_time_s", positive, "a time > 0 s"));
+            }
+            if let Some(s) = &o.max_step_s {
+                max_step_s = Some(check!(s, "output.max_step_s", positive, "a step > 0 s"));
             }
             if let Some(s) = &o.rel_tol {
                 rel_tol = Some(check!(
@@ -1093,6 +1100,7 @@ impl EntrySpec {
             history_step_s,
             end_time_s,
             rel_tol,
+            max_step_s,
             published,
         };
         // Whole-configuration checks of the library (chute order, etc.).
@@ -1166,6 +1174,9 @@ impl EntrySpec {
         };
         if let Some(r) = self.rel_tol {
             o.rel_tol = r;
+        }
+        if let Some(h) = self.max_step_s {
+            o.max_step_s = h;
         }
         o
     }
