@@ -762,6 +762,32 @@ fn run_every_scenario() {
                 .map(String::from),
             )
             .collect();
+        // Phases the scenario asks for: rendezvous (folder + report figures) and the descents
+        // (one folder per mode + report figures).
+        let text = std::fs::read_to_string(&scenario).unwrap();
+        if text.contains("\n[rendezvous]") {
+            want.push("rendezvous".into());
+            for stem in ["rendezvous-range", "rendezvous-lvlh", "rendezvous-lvlh-close"] {
+                want.push(format!("{stem}.png"));
+                want.push(format!("{stem}.svg"));
+            }
+        }
+        if text.contains("\n[entry]") {
+            let spec = capsim_io::scenario::ScenarioSpec::read(&scenario).unwrap();
+            for m in &spec.entry.as_ref().unwrap().modes {
+                want.push(format!("entry-{}", m.name()));
+            }
+            for stem in [
+                "entry-altitude",
+                "entry-speed",
+                "entry-g-load",
+                "entry-heat-flux",
+                "landing-map",
+            ] {
+                want.push(format!("{stem}.png"));
+                want.push(format!("{stem}.svg"));
+            }
+        }
         want.sort();
         assert_eq!(names, want, "{scenario:?}");
 

@@ -9,7 +9,7 @@
 //! The layer sits beside `dynamics` (it uses `constants, time, frames, state, env`, never
 //! `dynamics` or `gnc`): an entry is integrated in the Earth-fixed frame with its own lean
 //! Runge–Kutta loop, because its guidance, phase changes and Monte-Carlo volume (10⁵ runs)
-//! differ from orbit propagation. Equations and validation: `docs/models-entry.md`.
+//! differ from orbit propagation. Equations and validation: `docs/models.md` (Entry) and `docs/validation.md`.
 //!
 //! Nothing here panics on user input: a bad configuration or a bad Monte-Carlo sample returns
 //! an [`EntryError`].

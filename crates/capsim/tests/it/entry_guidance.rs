@@ -20,7 +20,7 @@ fn predictor_for(cfg: &EntryConfig) -> EntryConfig {
 #[test]
 fn predictor_corrector_reaches_offset_targets() {
     // Targets = landing points of open-loop constant-bank descents (reachable by construction),
-    // from 35 km short to ~60 km long of the 45° descent the guidance starts from, and the
+    // 216–328 km from the landing of the 45° descent the guidance starts from, including the
     // mirror-image (left-turning) one ~50 km to the side.
     let (cfg, x0) = soyuz_like(false);
     let opts = EntryOptions::default();

@@ -327,7 +327,7 @@ fn deorbit_burn_matches_rocket_equation() {
     }
 }
 
-/// A Soyuz-like configuration (all aerodynamic values ASSUMED, see docs/models-entry.md —
+/// A Soyuz-like configuration (all aerodynamic values ASSUMED, see docs/models.md, Entry —
 /// Soyuz descent-module aerodynamics are not published).
 pub fn soyuz_like(ballistic_fault: bool) -> (EntryConfig, EntryInitialState) {
     let stack = capsule("stack", 2.0, 0.0, 12.0);
