@@ -767,7 +767,11 @@ fn run_every_scenario() {
         let text = std::fs::read_to_string(&scenario).unwrap();
         if text.contains("\n[rendezvous]") {
             want.push("rendezvous".into());
-            for stem in ["rendezvous-range", "rendezvous-lvlh", "rendezvous-lvlh-close"] {
+            for stem in [
+                "rendezvous-range",
+                "rendezvous-lvlh",
+                "rendezvous-lvlh-close",
+            ] {
                 want.push(format!("{stem}.png"));
                 want.push(format!("{stem}.svg"));
             }

@@ -176,6 +176,32 @@ pub fn check(a: &CheckArgs) -> CliResult<()> {
             j.spec.forces_text
         );
     }
+    if let Some(r) = &spec.rendezvous {
+        crate::say!(
+            "  rendezvous           {} → {} ({})",
+            r.chaser,
+            r.target,
+            r.config.profile
+        );
+    }
+    if let Some(e) = &spec.entry {
+        crate::say!(
+            "  entry                from {}, modes: {}",
+            iso_utc_micro(e.start_epoch()),
+            e.modes
+                .iter()
+                .map(|m| m.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if let Some(m) = &spec.mc {
+        crate::say!(
+            "  monte-carlo          model {}, {} dispersion(s) (run with `capsim mc`)",
+            m.model.name(),
+            spec.dispersions.len()
+        );
+    }
     Ok(())
 }
 
