@@ -764,7 +764,7 @@ fn run_every_scenario() {
             .collect();
         // Phases the scenario asks for: rendezvous (folder + report figures) and the descents
         // (one folder per mode + report figures).
-        let text = std::fs::read_to_string(&scenario).unwrap();
+        let text = std::fs::read_to_string(scenario).unwrap();
         if text.contains("\n[rendezvous]") {
             want.push("rendezvous".into());
             for stem in [
@@ -777,7 +777,7 @@ fn run_every_scenario() {
             }
         }
         if text.contains("\n[entry]") {
-            let spec = capsim_io::scenario::ScenarioSpec::read(&scenario).unwrap();
+            let spec = capsim_io::scenario::ScenarioSpec::read(scenario).unwrap();
             for m in &spec.entry.as_ref().unwrap().modes {
                 want.push(format!("entry-{}", m.name()));
             }

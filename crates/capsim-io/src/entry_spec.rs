@@ -165,6 +165,7 @@ struct RawGuided {
     deadband_slope_km: Option<Spanned<f64>>,
     stop_speed_m_s: Option<Spanned<f64>>,
     predict_to_alt_km: Option<Spanned<f64>>,
+    predictor_rel_tol: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -276,6 +277,8 @@ pub enum GuidedLaw {
         stop_speed_m_s: f64,
         /// None: the first parachute's deploy altitude.
         predict_to_alt_km: Option<f64>,
+        /// Step-control tolerance of the predictions.
+        predictor_rel_tol: f64,
     },
     Constant {
         bank_deg: f64,
@@ -947,6 +950,12 @@ impl EntrySpec {
                             ),
                             stop_speed_m_s: opt(&g.stop_speed_m_s, "stop_speed_m_s", 600.0, errors),
                             predict_to_alt_km,
+                            predictor_rel_tol: opt(
+                                &g.predictor_rel_tol,
+                                "predictor_rel_tol",
+                                1e-6,
+                                errors,
+                            ),
                         }
                     }
                     "constant-bank" => GuidedLaw::Constant {
@@ -1252,6 +1261,7 @@ impl EntrySpec {
                 deadband_slope_km,
                 stop_speed_m_s,
                 predict_to_alt_km,
+                predictor_rel_tol,
             } => {
                 let (lat, lon) = self
                     .target
@@ -1286,6 +1296,7 @@ impl EntrySpec {
                 c.deadband_min_m = deadband_min_km * 1000.0;
                 c.deadband_slope_m = deadband_slope_km * 1000.0;
                 c.stop_speed_m_s = *stop_speed_m_s;
+                c.predictor_rel_tol = *predictor_rel_tol;
                 Box::new(PredictorCorrector::new(c)?)
             }
         };

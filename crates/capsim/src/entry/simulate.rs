@@ -537,8 +537,9 @@ impl Peak {
             seen: false,
         }
     }
-    /// `at` = (lat, lon, alt, speed) of the point.
-    fn push(&mut self, t: f64, v: f64, at: (f64, f64, f64, f64)) {
+    /// `at` gives (lat, lon, alt, speed) of the point; it is only called for a new maximum
+    /// (geodetic latitude and longitude cost trigonometry the step loop otherwise avoids).
+    fn push(&mut self, t: f64, v: f64, at: &mut dyn FnMut() -> (f64, f64, f64, f64)) {
         if !v.is_finite() {
             return;
         }
@@ -547,7 +548,7 @@ impl Peak {
         if v > self.best_v {
             self.best_v = v;
             self.best_t = t;
-            self.best_at = at;
+            self.best_at = at();
             self.seen = true;
         }
         if self.n == 3 {
@@ -1303,15 +1304,20 @@ fn pk_push(
     y: &State8,
     d: &Diagnostics,
 ) {
-    let at = (
-        d.lat_rad(),
-        d.lon_rad(),
-        d.alt_m,
-        Vector3::new(y[3], y[4], y[5]).norm(),
-    );
-    g.push(t, d.sensed_g, at);
-    q.push(t, d.q_pa, at);
-    hf.push(t, d.heat_flux_w_m2, at);
+    let mut cache: Option<(f64, f64, f64, f64)> = None;
+    let mut at = || {
+        *cache.get_or_insert_with(|| {
+            (
+                d.lat_rad(),
+                d.lon_rad(),
+                d.alt_m,
+                Vector3::new(y[3], y[4], y[5]).norm(),
+            )
+        })
+    };
+    g.push(t, d.sensed_g, &mut at);
+    q.push(t, d.q_pa, &mut at);
+    hf.push(t, d.heat_flux_w_m2, &mut at);
     if d.q_pa > 0.0 && d.mach > *max_mach {
         *max_mach = d.mach;
     }
