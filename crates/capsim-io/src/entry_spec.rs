@@ -939,16 +939,16 @@ impl EntrySpec {
                             deadband_min_km: opt(
                                 &g.deadband_min_km,
                                 "deadband_min_km",
-                                2.0,
+                                1.0,
                                 errors,
                             ),
                             deadband_slope_km: opt(
                                 &g.deadband_slope_km,
                                 "deadband_slope_km",
-                                25.0,
+                                15.0,
                                 errors,
                             ),
-                            stop_speed_m_s: opt(&g.stop_speed_m_s, "stop_speed_m_s", 600.0, errors),
+                            stop_speed_m_s: opt(&g.stop_speed_m_s, "stop_speed_m_s", 300.0, errors),
                             predict_to_alt_km,
                             predictor_rel_tol: opt(
                                 &g.predictor_rel_tol,
