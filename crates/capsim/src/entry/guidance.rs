@@ -86,7 +86,7 @@ impl PredictorCorrectorConfig {
             deadband_min_m: 1_000.0,
             deadband_slope_m: 15_000.0,
             stop_speed_m_s: 300.0,
-            range_tol_m: 200.0,
+            range_tol_m: 1_000.0,
             predictor_rel_tol: 1e-6,
         }
     }
