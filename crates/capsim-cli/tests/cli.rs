@@ -1181,6 +1181,29 @@ fn launch_window_contract() {
     let seconds: f64 = t[3..9].parse().unwrap();
     let dt = (minutes * 60.0 + seconds) - (22.0 * 60.0 + 38.9);
     assert!(dt.abs() < 180.0, "opportunity {dt} s from the real launch");
+    // Phasing profiles (gnc::phasing): from that opportunity's phase (~240°, target ahead)
+    // only the 2-day profile closes within the default 150 m/s — the profile Soyuz TMA-11 flew
+    // (../shared/reference: "2-day, 34-orbit").
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let opp = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| {
+            o["launch_utc"]
+                .as_str()
+                .unwrap()
+                .starts_with("2007-10-10T13:")
+        })
+        .unwrap();
+    let closing: Vec<&str> = opp["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["closes"].as_bool().unwrap())
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(closing, ["2-day"], "{opp}");
     let out = capsim(
         dir.path(),
         &[

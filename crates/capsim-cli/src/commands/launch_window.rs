@@ -43,6 +43,12 @@ pub struct Args {
     /// Write the opportunities as a JSON array here.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Δv budget for the phasing profiles (fast 4-orbit, 1-day, 2-day), m/s.
+    #[arg(long, default_value_t = 150.0)]
+    pub dv_budget_m_s: f64,
+    /// Lowest safe perigee altitude of a phasing orbit above --reference-radius-km, km.
+    #[arg(long, default_value_t = 180.0)]
+    pub min_phasing_alt_km: f64,
 }
 
 fn parse_site(text: &str) -> CliResult<Geodetic> {
@@ -109,39 +115,101 @@ pub fn run(a: &Args) -> CliResult<()> {
         downrange_deg: a.downrange_deg,
         insertion_true_anomaly_deg: 0.0,
     };
+    // TLE mean motion, rev/day → rad/s; Kepler's third law for the mean semi-major axis.
+    let n_t = tle.elements().mean_motion * std::f64::consts::TAU / 86_400.0;
     let found = find_launch_opportunities(&site, &TargetOrbit::Tle(tle), from, a.days, &insertion)
         .map_err(|e| input_msg(format!("launch window: {e}")))?;
     let node = |n: &Node| match n {
         Node::Ascending => "ascending",
         Node::Descending => "descending",
     };
+    if !(a.dv_budget_m_s.is_finite() && a.dv_budget_m_s > 0.0) {
+        return Err(input_msg(format!(
+            "--dv-budget-m-s {} must be > 0",
+            a.dv_budget_m_s
+        )));
+    }
+    // Phasing feasibility (gnc::phasing): insertion orbit → phasing orbit → target orbit.
+    let mu = capsim::constants::GM_EARTH_M3_S2;
+    let a_target = (mu / (n_t * n_t)).cbrt();
+    let r_ref = a.reference_radius_km * 1e3;
+    let a_ins = r_ref + 0.5 * (a.perigee_alt_km + a.apogee_alt_km) * 1e3;
+    let profiles = capsim::gnc::phasing::standard_profiles();
+    let estimates: Vec<Vec<capsim::gnc::phasing::PhasingEstimate>> = found
+        .iter()
+        .map(|o| {
+            capsim::gnc::phasing::estimate_phasing(
+                o.phase_angle_rad,
+                a_ins,
+                a_target,
+                r_ref + a.min_phasing_alt_km * 1e3,
+                mu,
+                a.dv_budget_m_s,
+                &profiles,
+            )
+        })
+        .collect();
     crate::say!(
-        "{:<28} {:<11} {:>11} {:>17}",
+        "{:<28} {:<11} {:>11} {:>17}  profiles closing within {:.0} m/s",
         "launch_utc",
         "node",
         "azimuth_deg",
-        "phase_angle_deg"
+        "phase_angle_deg",
+        a.dv_budget_m_s
     );
-    for o in &found {
+    for (o, est) in found.iter().zip(&estimates) {
+        let closes: Vec<String> = est
+            .iter()
+            .filter(|e| e.closes)
+            .map(|e| format!("{} ({:.0} m/s)", e.name, e.dv_m_s))
+            .collect();
         crate::say!(
-            "{:<28} {:<11} {:>11.3} {:>17.3}",
+            "{:<28} {:<11} {:>11.3} {:>17.3}  {}",
             iso_utc_micro(o.launch_epoch),
             node(&o.node),
             o.azimuth_rad.to_degrees(),
-            o.phase_angle_rad.to_degrees()
+            o.phase_angle_rad.to_degrees(),
+            if closes.is_empty() {
+                "none".to_string()
+            } else {
+                closes.join(", ")
+            }
         );
     }
     if let Some(p) = &a.json {
         let items: Vec<String> = found
             .iter()
-            .map(|o| {
+            .zip(&estimates)
+            .map(|(o, est)| {
+                let profiles: Vec<String> = est
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{{\"name\": \"{}\", \"revolutions\": {}, \"phasing_alt_km\": {}, \"dv_m_s\": {}, \"closes\": {}}}",
+                            e.name,
+                            e.revolutions,
+                            if e.phasing_sma_m.is_finite() {
+                                format!("{:.3}", (e.phasing_sma_m - r_ref) / 1e3)
+                            } else {
+                                "null".into()
+                            },
+                            if e.dv_m_s.is_finite() {
+                                format!("{:.3}", e.dv_m_s)
+                            } else {
+                                "null".into()
+                            },
+                            e.closes
+                        )
+                    })
+                    .collect();
                 format!(
-                    "  {{\"launch_utc\": \"{}\", \"node\": \"{}\", \"azimuth_deg\": {:.6}, \"phase_angle_deg\": {:.6}, \"insertion_utc\": \"{}\"}}",
+                    "  {{\"launch_utc\": \"{}\", \"node\": \"{}\", \"azimuth_deg\": {:.6}, \"phase_angle_deg\": {:.6}, \"insertion_utc\": \"{}\", \"profiles\": [{}]}}",
                     iso_utc_micro(o.launch_epoch),
                     node(&o.node),
                     o.azimuth_rad.to_degrees(),
                     o.phase_angle_rad.to_degrees(),
-                    iso_utc_micro(o.insertion_epoch)
+                    iso_utc_micro(o.insertion_epoch),
+                    profiles.join(", ")
                 )
             })
             .collect();

@@ -4,4 +4,5 @@
 pub mod cw;
 pub mod lambert;
 pub mod launch_window;
+pub mod phasing;
 pub mod rendezvous;
