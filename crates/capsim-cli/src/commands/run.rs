@@ -236,7 +236,17 @@ pub fn run(a: &Args) -> CliResult<()> {
     );
     let mut results = Vec::new();
     let mut reports = Vec::new();
+    // A spinner naming the phase being computed (stderr; hidden with --quiet or when stderr
+    // is not a terminal), so the long station propagation does not look like a hang.
+    let spinner = if a.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
+        b
+    };
     for job in jobs.iter_mut() {
+        spinner.set_message(format!("propagating {} …", job.spec.id));
         let clock = Instant::now();
         let mut refs: Vec<&mut dyn EventFunction<6>> = job
             .detectors
@@ -297,6 +307,7 @@ pub fn run(a: &Args) -> CliResult<()> {
         run_err(anyhow::Error::new(e).context(format!("writing {}", path.display())))
     })?;
     // Rendezvous (insertion to docking) and the descents (undocking to touchdown).
+    spinner.set_message("planning the rendezvous …");
     let rendezvous = super::rendezvous::compute(&spec, &a.scenario, &eop)?;
     if let Some(o) = &rendezvous {
         super::rendezvous::write_outputs(&out.join("rendezvous"), o)?;
@@ -317,6 +328,7 @@ pub fn run(a: &Args) -> CliResult<()> {
         };
         let (x0, rephase_s) = super::entry::initial_state_with(&spec, entry, &eop, &state_at)?;
         for mode in &entry.modes {
+            spinner.set_message(format!("flying the {} descent …", mode.name()));
             let clock = Instant::now();
             let res = super::entry::fly(entry, &x0, *mode, true)?;
             super::entry::write_entry_outputs(
@@ -347,6 +359,7 @@ pub fn run(a: &Args) -> CliResult<()> {
         }
         report_rephase = rephase_s;
     }
+    spinner.set_message("writing the report …");
     let report_clock = Instant::now();
     report::write_report(&report::RunData {
         rendezvous: rendezvous.as_ref(),
@@ -362,6 +375,7 @@ pub fn run(a: &Args) -> CliResult<()> {
         eop: &eop,
         run_wall_s: run_clock.elapsed().as_secs_f64(),
     })?;
+    spinner.finish_and_clear();
     if !a.quiet {
         crate::say!(
             "report: {} ({:.2} s)",

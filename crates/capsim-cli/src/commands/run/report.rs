@@ -939,6 +939,7 @@ pub(crate) fn write_report(d: &RunData) -> CliResult<()> {
             });
         }
     }
+    phases::add_phase_events(d, &mut events);
     events.sort_by(|a, b| (a.utc - b.utc).to_seconds().total_cmp(&0.0));
     let pe = out.join("events.json");
     capsim_io::report::json::write_events(&pe, &out.join("events.txt"), &events)

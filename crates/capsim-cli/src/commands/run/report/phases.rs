@@ -6,6 +6,7 @@
 //! when its phase did not run.
 
 use super::{figure, utc_text, Descent, RunData};
+
 use crate::commands::rendezvous::RendezvousOutcome;
 use crate::failure::CliResult;
 use capsim::entry::{distance_bearing, EntryEventKind, HistoryRow};
@@ -13,7 +14,7 @@ use capsim::time::Epoch;
 use capsim_io::entry_output::{summary_json, Comparison};
 use capsim_io::entry_spec::DescentMode;
 use capsim_io::plot::{Chart, RefLine, Series, SeriesKind};
-use capsim_io::report::json::SummaryJson;
+use capsim_io::report::json::{MissionEvent, SummaryJson};
 use capsim_io::report::numbers::{difference, MissionNumbers};
 use capsim_io::report::{Block, Table};
 use std::path::Path;
@@ -46,6 +47,68 @@ fn flown<'a>(d: &RunData<'a>) -> Option<&'a Descent> {
         .iter()
         .find(|x| x.mode == e.default_mode)
         .or(d.descents.first())
+}
+
+/// Rendezvous burns and docking, undocking and each descent's events, for events.json/.txt.
+pub(super) fn add_phase_events(d: &RunData, events: &mut Vec<MissionEvent>) {
+    if let Some(o) = d.rendezvous {
+        for b in &o.result.burns {
+            events.push(MissionEvent {
+                utc: b.epoch,
+                label: format!("{} ({:.2} m/s)", b.name, b.dv_m_s),
+                kind: "rendezvous_burn".into(),
+                object: o.spec.chaser.clone(),
+                origin: "simulated".into(),
+                details: vec![
+                    ("dv_m_s".into(), b.dv_m_s),
+                    ("duration_s".into(), b.duration_s),
+                ],
+            });
+        }
+        events.push(MissionEvent {
+            utc: o.result.docking_epoch,
+            label: "docking".into(),
+            kind: "docking".into(),
+            object: o.spec.chaser.clone(),
+            origin: "simulated".into(),
+            details: vec![("total_dv_m_s".into(), o.result.total_dv_m_s)],
+        });
+    }
+    let Some(t0) = start_of(d) else { return };
+    events.push(MissionEvent {
+        utc: t0,
+        label: "undocking (start of the descent runs)".into(),
+        kind: "undocking".into(),
+        object: "entry".into(),
+        origin: "simulated".into(),
+        details: vec![],
+    });
+    for ds in d.descents {
+        for e in &ds.result.events {
+            let name = capsim_io::entry_output::event_name(&e.kind);
+            let mut details = vec![
+                ("lat_deg".into(), e.lat_deg),
+                ("lon_deg".into(), e.lon_deg),
+                ("alt_km".into(), e.alt_m / 1e3),
+                ("speed_m_s".into(), e.speed_m_s),
+            ];
+            if e.value.is_finite() {
+                details.push(("value".into(), e.value));
+            }
+            events.push(MissionEvent {
+                utc: t0 + hifitime::Unit::Second * e.t_s,
+                label: if e.name.is_empty() {
+                    format!("{} ({})", name.replace('_', " "), ds.mode.name())
+                } else {
+                    format!("{} {} ({})", name.replace('_', " "), e.name, ds.mode.name())
+                },
+                kind: name.into(),
+                object: format!("entry-{}", ds.mode.name()),
+                origin: "simulated".into(),
+                details,
+            });
+        }
+    }
 }
 
 /// `docking_utc`, `undocking_utc`, one object per descent mode.
