@@ -186,6 +186,26 @@ pub fn write_json(path: &Path, v: &Value) -> io::Result<()> {
     })
 }
 
+/// A history column for a plot.
+pub type Getter = fn(&HistoryRow) -> f64;
+
+/// The four entry panels: (file stem, title, y label, value).
+pub const ENTRY_PANELS: [(&str, &str, &str, Getter); 4] = [
+    ("altitude", "Altitude", "altitude (km)", |r| {
+        r.alt_m / 1000.0
+    }),
+    ("speed", "Earth-relative speed", "speed (m/s)", |r| {
+        r.speed_m_s
+    }),
+    ("g_load", "Sensed load", "load (g)", |r| r.g_load),
+    (
+        "heat_flux",
+        "Stagnation-point convective heat flux (Sutton–Graves)",
+        "heat flux (kW/m²)",
+        |r| r.heat_flux_w_m2 / 1000.0,
+    ),
+];
+
 /// One labelled history for the plots (a descent mode).
 pub struct Track<'a> {
     pub label: &'a str,
@@ -211,23 +231,7 @@ pub fn write_entry_plots(
     marks: &[(String, f64, f64)],
 ) -> Result<Vec<String>, PlotError> {
     let mut stems = Vec::new();
-    type Getter = fn(&HistoryRow) -> f64;
-    let panels: [(&str, &str, &str, Getter); 4] = [
-        ("altitude", "Altitude", "altitude (km)", |r| {
-            r.alt_m / 1000.0
-        }),
-        ("speed", "Earth-relative speed", "speed (m/s)", |r| {
-            r.speed_m_s
-        }),
-        ("g_load", "Sensed load", "load (g)", |r| r.g_load),
-        (
-            "heat_flux",
-            "Stagnation-point convective heat flux (Sutton–Graves)",
-            "heat flux (kW/m²)",
-            |r| r.heat_flux_w_m2 / 1000.0,
-        ),
-    ];
-    for (name, title, ylabel, f) in panels {
+    for (name, title, ylabel, f) in ENTRY_PANELS {
         let mut c = Chart::new(title, t_label, ylabel);
         for t in tracks {
             // Skip the long pre-burn coast: plot from the reference time on.

@@ -56,16 +56,7 @@ pub(crate) fn orbit_state_at(
     if epoch == job.initial.epoch {
         return Ok(job.initial);
     }
-    let maneuvers: Vec<capsim::dynamics::maneuvers::ImpulsiveManeuver> = job
-        .spec
-        .maneuvers
-        .iter()
-        .filter(|m| m.epoch < epoch)
-        .map(|m| capsim::dynamics::maneuvers::ImpulsiveManeuver {
-            epoch: m.epoch,
-            dv_vnb_m_s: m.dv_vnb_m_s,
-        })
-        .collect();
+    let maneuvers = super::run::impulses(&job.spec, None, Some(epoch));
     let r = job
         .propagator
         .propagate_with_maneuvers(&job.initial, epoch, None, &mut [], &maneuvers)

@@ -64,29 +64,7 @@ fn propagator(
     start: capsim::time::Epoch,
     end: capsim::time::Epoch,
 ) -> CliResult<capsim::dynamics::OrbitPropagator> {
-    use capsim::dynamics::drag::{DensitySampling, SpaceWeatherProvider};
-    use capsim::env::space_weather::SpaceWeatherSource;
-    use capsim_io::scenario::SpaceWeatherSpec;
-    let space_weather: std::sync::Arc<dyn SpaceWeatherProvider> = match &job.space_weather {
-        SpaceWeatherSpec::Shipped => std::sync::Arc::new(SpaceWeatherSource::shipped()),
-        SpaceWeatherSpec::File(p) => {
-            std::sync::Arc::new(SpaceWeatherSource::Table(std::sync::Arc::new(
-                capsim_io::space_weather_file::read_space_weather_file(p).map_err(input)?,
-            )))
-        }
-    };
-    let density_sampling = match job.density_step_s {
-        None => DensitySampling::Anchored {
-            spacing_s: setup::DEFAULT_DENSITY_SPACING_S,
-        },
-        Some(0.0) => DensitySampling::EveryEvaluation,
-        Some(x) => DensitySampling::Anchored { spacing_s: x },
-    };
-    let env = setup::ForceEnvironment {
-        vehicle: job.vehicle,
-        space_weather: Some(space_weather),
-        density_sampling,
-    };
+    let env = super::run::orbit_environment(job)?;
     let integrator = setup::integrator_config(&job.integrator, job.rtol, job.atol)?;
     setup::build_propagator(&job.forces, &env, integrator, eop, start, end)
         .map_err(|f| f.context(format!("orbit '{}'", job.id)))

@@ -131,8 +131,24 @@ pub(crate) fn build(
     Ok(jobs)
 }
 
+/// The job's manoeuvres with epochs in `(after, before)` (all when both are None), as impulses.
+pub(crate) fn impulses(
+    job: &OrbitJobSpec,
+    after: Option<capsim::time::Epoch>,
+    before: Option<capsim::time::Epoch>,
+) -> Vec<capsim::dynamics::maneuvers::ImpulsiveManeuver> {
+    job.maneuvers
+        .iter()
+        .filter(|m| after.is_none_or(|a| m.epoch > a) && before.is_none_or(|b| m.epoch < b))
+        .map(|m| capsim::dynamics::maneuvers::ImpulsiveManeuver {
+            epoch: m.epoch,
+            dv_vnb_m_s: m.dv_vnb_m_s,
+        })
+        .collect()
+}
+
 /// Vehicle, space weather and density sampling of one orbit job.
-fn orbit_environment(job: &OrbitJobSpec) -> CliResult<setup::ForceEnvironment> {
+pub(crate) fn orbit_environment(job: &OrbitJobSpec) -> CliResult<setup::ForceEnvironment> {
     use capsim::dynamics::drag::{DensitySampling, SpaceWeatherProvider};
     use capsim::env::space_weather::SpaceWeatherSource;
     use capsim_io::scenario::SpaceWeatherSpec;
@@ -253,15 +269,7 @@ pub fn run(a: &Args) -> CliResult<()> {
             .iter_mut()
             .map(|d| d.as_mut() as &mut dyn EventFunction<6>)
             .collect();
-        let maneuvers: Vec<capsim::dynamics::maneuvers::ImpulsiveManeuver> = job
-            .spec
-            .maneuvers
-            .iter()
-            .map(|m| capsim::dynamics::maneuvers::ImpulsiveManeuver {
-                epoch: m.epoch,
-                dv_vnb_m_s: m.dv_vnb_m_s,
-            })
-            .collect();
+        let maneuvers = impulses(&job.spec, None, None);
         let result = job
             .propagator
             .propagate_with_maneuvers(
@@ -410,16 +418,7 @@ fn station_state_at(
     if from.epoch == epoch {
         return Ok(from);
     }
-    let maneuvers: Vec<capsim::dynamics::maneuvers::ImpulsiveManeuver> = job
-        .spec
-        .maneuvers
-        .iter()
-        .filter(|m| m.epoch > from.epoch && m.epoch < epoch)
-        .map(|m| capsim::dynamics::maneuvers::ImpulsiveManeuver {
-            epoch: m.epoch,
-            dv_vnb_m_s: m.dv_vnb_m_s,
-        })
-        .collect();
+    let maneuvers = impulses(&job.spec, Some(from.epoch), Some(epoch));
     let r = job
         .propagator
         .propagate_with_maneuvers(&from, epoch, None, &mut [], &maneuvers)

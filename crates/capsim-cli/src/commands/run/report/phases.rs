@@ -9,7 +9,7 @@ use super::{figure, utc_text, Descent, RunData};
 
 use crate::commands::rendezvous::RendezvousOutcome;
 use crate::failure::CliResult;
-use capsim::entry::{distance_bearing, EntryEventKind, HistoryRow};
+use capsim::entry::{distance_bearing, EntryEventKind};
 use capsim::time::Epoch;
 use capsim_io::entry_output::{summary_json, Comparison};
 use capsim_io::entry_spec::DescentMode;
@@ -316,23 +316,9 @@ fn t_ref_of(ds: &Descent) -> f64 {
 /// Altitude, speed, g-load, heat flux vs time, all modes on the same axes; figures table.
 pub(super) fn entry_blocks(out: &Path, d: &RunData) -> CliResult<Vec<Block>> {
     let mut blocks = Vec::new();
-    type Getter = fn(&HistoryRow) -> f64;
-    let panels: [(&str, &str, &str, Getter); 4] = [
-        ("entry-altitude", "Altitude", "altitude (km)", |r| {
-            r.alt_m / 1e3
-        }),
-        ("entry-speed", "Earth-relative speed", "speed (m/s)", |r| {
-            r.speed_m_s
-        }),
-        ("entry-g-load", "Sensed load", "load (g)", |r| r.g_load),
-        (
-            "entry-heat-flux",
-            "Stagnation-point heat flux (Sutton–Graves)",
-            "heat flux (kW/m²)",
-            |r| r.heat_flux_w_m2 / 1e3,
-        ),
-    ];
-    for (stem, title, ylabel, f) in panels {
+    for (name, title, ylabel, f) in capsim_io::entry_output::ENTRY_PANELS {
+        let stem = format!("entry-{}", name.replace('_', "-"));
+        let stem = stem.as_str();
         let mut c = Chart::new(title, "time since deorbit-burn ignition (min)", ylabel);
         for ds in d.descents {
             let t_ref = t_ref_of(ds);
