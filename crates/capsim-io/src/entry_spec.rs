@@ -166,6 +166,8 @@ struct RawGuided {
     stop_speed_m_s: Option<Spanned<f64>>,
     predict_to_alt_km: Option<Spanned<f64>>,
     predictor_rel_tol: Option<Spanned<f64>>,
+    nav_position_bias_enu_m: Option<[f64; 3]>,
+    nav_velocity_bias_enu_m_s: Option<[f64; 3]>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -279,6 +281,9 @@ pub enum GuidedLaw {
         predict_to_alt_km: Option<f64>,
         /// Step-control tolerance of the predictions.
         predictor_rel_tol: f64,
+        /// Navigation bias seen by the guidance, local ENU (m, m/s).
+        nav_position_bias_enu_m: [f64; 3],
+        nav_velocity_bias_enu_m_s: [f64; 3],
     },
     Constant {
         bank_deg: f64,
@@ -950,6 +955,10 @@ impl EntrySpec {
                             ),
                             stop_speed_m_s: opt(&g.stop_speed_m_s, "stop_speed_m_s", 300.0, errors),
                             predict_to_alt_km,
+                            nav_position_bias_enu_m: g.nav_position_bias_enu_m.unwrap_or([0.0; 3]),
+                            nav_velocity_bias_enu_m_s: g
+                                .nav_velocity_bias_enu_m_s
+                                .unwrap_or([0.0; 3]),
                             predictor_rel_tol: opt(
                                 &g.predictor_rel_tol,
                                 "predictor_rel_tol",
@@ -1262,6 +1271,8 @@ impl EntrySpec {
                 stop_speed_m_s,
                 predict_to_alt_km,
                 predictor_rel_tol,
+                nav_position_bias_enu_m,
+                nav_velocity_bias_enu_m_s,
             } => {
                 let (lat, lon) = self
                     .target
@@ -1297,6 +1308,8 @@ impl EntrySpec {
                 c.deadband_slope_m = deadband_slope_km * 1000.0;
                 c.stop_speed_m_s = *stop_speed_m_s;
                 c.predictor_rel_tol = *predictor_rel_tol;
+                c.nav_position_bias_enu_m = *nav_position_bias_enu_m;
+                c.nav_velocity_bias_enu_m_s = *nav_velocity_bias_enu_m_s;
                 Box::new(PredictorCorrector::new(c)?)
             }
         };

@@ -62,6 +62,11 @@ pub struct PredictorCorrectorConfig {
     pub range_tol_m: f64,
     /// Relative tolerance of the predictor's integration.
     pub predictor_rel_tol: f64,
+    /// Navigation error the guidance sees: a constant bias of the position (m) and of the
+    /// Earth-relative velocity (m/s) in local east-north-up axes, added to the true state
+    /// before each prediction (a Monte-Carlo dispersion; zero by default).
+    pub nav_position_bias_enu_m: [f64; 3],
+    pub nav_velocity_bias_enu_m_s: [f64; 3],
 }
 
 impl PredictorCorrectorConfig {
@@ -88,6 +93,8 @@ impl PredictorCorrectorConfig {
             stop_speed_m_s: 300.0,
             range_tol_m: 1_000.0,
             predictor_rel_tol: 1e-6,
+            nav_position_bias_enu_m: [0.0; 3],
+            nav_velocity_bias_enu_m_s: [0.0; 3],
         }
     }
 
@@ -109,6 +116,8 @@ impl PredictorCorrectorConfig {
             self.predictor_rel_tol,
         ]
         .iter()
+        .chain(self.nav_position_bias_enu_m.iter())
+        .chain(self.nav_velocity_bias_enu_m_s.iter())
         .all(|v| v.is_finite());
         if !finite {
             return Err("every guidance parameter must be finite".into());
@@ -206,9 +215,13 @@ impl PredictorCorrector {
 
     fn predict(&mut self, ctx: &BankContext, bank_mag: f64) -> Option<Miss> {
         self.stats.predictions += 1;
+        // What navigation tells the guidance: the true state plus the bias, in local ENU.
+        let enu_to_ecef = super::earth::enu_axes(ctx.lat_rad, ctx.lon_rad).transpose();
         let x0 = EntryInitialState {
-            r_ecef_m: Vector3::from(ctx.r_ecef_m),
-            v_ecef_m_s: Vector3::from(ctx.v_ecef_m_s),
+            r_ecef_m: Vector3::from(ctx.r_ecef_m)
+                + enu_to_ecef * Vector3::from(self.cfg.nav_position_bias_enu_m),
+            v_ecef_m_s: Vector3::from(ctx.v_ecef_m_s)
+                + enu_to_ecef * Vector3::from(self.cfg.nav_velocity_bias_enu_m_s),
             mass_kg: ctx.mass_kg,
             epoch_tt_s: self.cfg.epoch_tt_s + ctx.t_s,
         };

@@ -77,5 +77,43 @@ fn guidance_is_deterministic_and_rejects_bad_settings() {
     assert!(PredictorCorrector::new(bad.clone()).is_err());
     bad.target_lat_deg = 45.0;
     bad.max_bank_rad = 4.0;
+    assert!(PredictorCorrector::new(bad.clone()).is_err());
+    bad.max_bank_rad = 3.0;
+    bad.nav_velocity_bias_enu_m_s = [f64::NAN, 0.0, 0.0];
     assert!(PredictorCorrector::new(bad).is_err());
+}
+
+/// A navigation bias seen by the guidance (a Monte-Carlo dispersion) moves the landing: the
+/// guidance steers the *believed* trajectory onto the target, so a 2 km position error north
+/// leaves the capsule roughly that far off (between 0.5 and 5 km here), and a zero bias changes
+/// nothing.
+#[test]
+fn navigation_bias_moves_the_landing() {
+    let (cfg, x0) = soyuz_like(false);
+    let opts = EntryOptions::default();
+    let target = simulate_entry(&cfg, &x0, &mut ConstantBank { bank_rad: 0.5 }, &opts)
+        .unwrap()
+        .summary
+        .touchdown
+        .unwrap();
+    let land = |bias_n_m: f64| {
+        let mut pc = PredictorCorrectorConfig::new(
+            target.lat_deg,
+            target.lon_deg,
+            predictor_for(&cfg),
+            10_500.0,
+        );
+        pc.nav_position_bias_enu_m = [0.0, bias_n_m, 0.0];
+        let mut law = PredictorCorrector::new(pc).unwrap();
+        let t = simulate_entry(&cfg, &x0, &mut law, &EntryOptions::default())
+            .unwrap()
+            .summary
+            .touchdown
+            .unwrap();
+        (t.lat_deg, t.lon_deg)
+    };
+    let (a, b, c) = (land(0.0), land(0.0), land(2_000.0));
+    assert_eq!(a, b);
+    let d = distance_bearing(a.0, a.1, c.0, c.1).0;
+    assert!((500.0..5_000.0).contains(&d), "{d} m");
 }
