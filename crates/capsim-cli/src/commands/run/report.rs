@@ -887,6 +887,7 @@ pub(crate) fn write_report(d: &RunData) -> CliResult<()> {
         o.trail_time_s = cperiod;
         objects.push(o);
     }
+    objects.extend(phases::descent_czml(d));
     let objects: Vec<CzmlObject> = objects
         .into_iter()
         .filter(|o| o.samples.len() >= 2)

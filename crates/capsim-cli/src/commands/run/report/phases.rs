@@ -111,6 +111,44 @@ pub(super) fn add_phase_events(d: &RunData, events: &mut Vec<MissionEvent>) {
     }
 }
 
+/// One CZML object per descent mode: the Earth-fixed trajectory from the deorbit burn to
+/// touchdown, every 10 s of the history (finer histories are decimated).
+pub(super) fn descent_czml(d: &RunData) -> Vec<capsim_io::czml::CzmlObject> {
+    let Some(t0) = start_of(d) else {
+        return Vec::new();
+    };
+    d.descents
+        .iter()
+        .map(|ds| {
+            let t_ref = t_ref_of(ds);
+            let mut last = f64::NEG_INFINITY;
+            let samples: Vec<(Epoch, [f64; 3])> = ds
+                .result
+                .history
+                .iter()
+                .filter(|r| r.t_s >= t_ref)
+                .filter(|r| {
+                    let keep = r.t_s - last >= 10.0 || r.alt_m <= 0.0;
+                    if keep {
+                        last = r.t_s;
+                    }
+                    keep
+                })
+                .map(|r| (t0 + hifitime::Unit::Second * r.t_s, r.r_ecef_m))
+                .collect();
+            let mut o = capsim_io::czml::CzmlObject::new(
+                format!("descent-{}", ds.mode.name()),
+                format!("descent ({})", ds.mode.name()),
+                capsim_io::czml::CzmlFrame::Fixed,
+                samples,
+                mode_color(ds.mode),
+            );
+            o.trail_time_s = 3_600.0;
+            o
+        })
+        .collect()
+}
+
 /// `docking_utc`, `undocking_utc`, one object per descent mode.
 pub(super) fn add_phase_summary(d: &RunData, summary: &mut SummaryJson) {
     if let Some(o) = d.rendezvous {
