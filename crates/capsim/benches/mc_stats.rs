@@ -1,5 +1,5 @@
 //! Per-sample cost of the Monte-Carlo building blocks: stream creation, draws, streaming
-//! statistics and projection. The whole runner is timed with `capsim mc` (docs/models-mc.md).
+//! statistics and projection. The whole runner is timed with `capsim mc` (docs/models.md, Monte-Carlo).
 
 use capsim::mc::dist::{MultiNormal, Scalar};
 use capsim::mc::footprint::LocalPlane;

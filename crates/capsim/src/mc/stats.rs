@@ -9,7 +9,7 @@
 //!   1076-1085. Five markers per quantile, parabolic (piecewise-parabolic) interpolation of
 //!   marker heights. Its error is not bounded a priori; for smooth distributions and n ≥ 10⁴ it
 //!   is a small fraction of the local spacing of order statistics (measured in the tests and in
-//!   docs/models-mc.md). For n ≤ 5 the exact order statistic is returned.
+//!   docs/models.md, Monte-Carlo). For n ≤ 5 the exact order statistic is returned.
 
 /// Running scalar moments and range.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
