@@ -98,6 +98,9 @@ pub struct EntryContext {
     pub path: std::path::PathBuf,
     pub x0: capsim::entry::EntryInitialState,
     pub orbit_ids: Vec<String>,
+    /// The nominal [entry]: what the guidance knows (its predictor flies the nominal
+    /// aerodynamics and atmosphere, not the sample's dispersed ones).
+    pub nominal: capsim_io::entry_spec::EntrySpec,
     /// Fly every sample in this mode.
     pub mode: Option<capsim_io::entry_spec::DescentMode>,
 }
@@ -105,14 +108,39 @@ pub struct EntryContext {
 /// One descent from a dispersed scenario tree.
 fn entry_sample(ctx: &EntryContext, t: &Tree) -> Result<capsim_io::mc_spec::ModelOutput, String> {
     use capsim::entry::simulate_entry;
-    use capsim_io::entry_spec::EntrySpec;
+    use capsim_io::entry_spec::{EntrySpec, GuidedLaw};
     let v = t.get("entry").ok_or("no [entry] table")?;
     let e = EntrySpec::from_entry_value(&ctx.path, v, &ctx.orbit_ids)?;
     let mode = ctx.mode.unwrap_or(e.default_mode);
     let mut x0 = ctx.x0;
     x0.mass_kg = e.mass_kg;
     let cfg = e.config(mode);
-    let mut law = e.bank_law(mode)?;
+    // The guidance's knowledge is the nominal model; only its navigation error is the sample's.
+    let mut guidance = ctx.nominal.clone();
+    guidance.guided = match (&ctx.nominal.guided, &e.guided) {
+        (
+            GuidedLaw::PredictorCorrector { .. },
+            GuidedLaw::PredictorCorrector {
+                nav_position_bias_enu_m: p,
+                nav_velocity_bias_enu_m_s: v,
+                ..
+            },
+        ) => {
+            let mut g = ctx.nominal.guided.clone();
+            if let GuidedLaw::PredictorCorrector {
+                nav_position_bias_enu_m,
+                nav_velocity_bias_enu_m_s,
+                ..
+            } = &mut g
+            {
+                *nav_position_bias_enu_m = *p;
+                *nav_velocity_bias_enu_m_s = *v;
+            }
+            g
+        }
+        _ => e.guided.clone(),
+    };
+    let mut law = guidance.bank_law(mode)?;
     let r = simulate_entry(&cfg, &x0, law.as_mut(), &e.options(false))
         .map_err(|err| err.to_string())?;
     let s = &r.summary;
@@ -296,6 +324,7 @@ pub fn run(a: &Args) -> CliResult<()> {
                 path: a.scenario.clone(),
                 x0,
                 orbit_ids: spec.orbits.iter().map(|o| o.id.clone()).collect(),
+                nominal: entry.clone(),
                 mode: a
                     .mode
                     .as_deref()

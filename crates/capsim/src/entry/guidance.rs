@@ -10,10 +10,11 @@
 //!   with a constant bank magnitude and the current sign down to the parachute altitude, and
 //!   measure the range error at that point: the distance from the current position to the
 //!   predicted point, projected on the direction of the target, minus the distance to the target.
-//! * **Corrector**: one or two secant steps on the bank magnitude per guidance cycle to null that
-//!   error (range decreases monotonically as lift is rolled down), warm-started from the last
-//!   solution and clamped to [`PredictorCorrectorConfig::min_bank_rad`,
-//!   `max_bank_rad`].
+//! * **Corrector**: when the range error exceeds `range_tol_m`, up to three trial predictions
+//!   (a first 10° step, then secant steps bounded to ±20°) on the bank magnitude to null that
+//!   error (range decreases as lift is rolled down), warm-started from the last solution,
+//!   clamped to [`PredictorCorrectorConfig::min_bank_rad`, `max_bank_rad`]; the best trial is
+//!   kept and the command moves at most 30° per cycle.
 //! * **Lateral logic**: a bank reversal when the target's crossrange (to the side of the current
 //!   heading) leaves a deadband that narrows with speed, as in the Apollo entry guidance
 //!   (Moseley, "The Apollo entry guidance: a review of the mathematical development and its
