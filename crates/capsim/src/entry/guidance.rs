@@ -61,6 +61,8 @@ pub struct PredictorCorrectorConfig {
     pub stop_speed_m_s: f64,
     /// A range error below this is good enough; no correction, m.
     pub range_tol_m: f64,
+    /// ... or below this fraction of the distance still to fly to the target.
+    pub relative_range_tol: f64,
     /// Relative tolerance of the predictor's integration.
     pub predictor_rel_tol: f64,
     /// Navigation error the guidance sees: a constant bias of the position (m) and of the
@@ -93,6 +95,7 @@ impl PredictorCorrectorConfig {
             deadband_slope_m: 15_000.0,
             stop_speed_m_s: 300.0,
             range_tol_m: 1_000.0,
+            relative_range_tol: 0.01,
             predictor_rel_tol: 1e-6,
             nav_position_bias_enu_m: [0.0; 3],
             nav_velocity_bias_enu_m_s: [0.0; 3],
@@ -114,6 +117,7 @@ impl PredictorCorrectorConfig {
             self.deadband_slope_m,
             self.stop_speed_m_s,
             self.range_tol_m,
+            self.relative_range_tol,
             self.predictor_rel_tol,
         ]
         .iter()
@@ -271,7 +275,13 @@ impl PredictorCorrector {
             return;
         };
         self.stats.last_range_error_m = m0.range_error_m;
-        if m0.range_error_m.abs() < self.cfg.range_tol_m {
+        // Far from the target a range error of 1 % of the distance left will be corrected by
+        // later cycles anyway; demanding `range_tol_m` there only costs predictions.
+        let tol = self
+            .cfg
+            .range_tol_m
+            .max(self.cfg.relative_range_tol * self.stats.last_target_distance_m);
+        if m0.range_error_m.abs() < tol {
             return;
         }
         // Range falls as lift is rolled down, but not linearly (flat near 0° and 180°), and a
@@ -300,7 +310,7 @@ impl PredictorCorrector {
             if fb.abs() < best.0 {
                 best = (fb.abs(), sb, fb);
             }
-            if fb.abs() < self.cfg.range_tol_m || fb == fa {
+            if fb.abs() < tol || fb == fa {
                 break;
             }
             let next = (sb - fb * (sb - sa) / (fb - fa))
