@@ -40,7 +40,7 @@ enum Command {
     Entry(commands::entry::Args),
     /// Plan and fly the scenario's [rendezvous]: phasing burns, proximity, docking.
     Rendezvous(commands::rendezvous::Args),
-    /// Run a scenario file and write its outputs (OEM, CSV, events, summary).
+    /// Replay a scenario: orbits, rendezvous, descents; writes the report and all outputs.
     Run(commands::run::Args),
     /// Parse, validate and build a scenario without propagating.
     Check(commands::run::CheckArgs),
