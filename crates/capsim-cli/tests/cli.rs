@@ -845,6 +845,21 @@ fn check_flagship_summary(out_dir: &std::path::Path) {
     assert!(s["ballistic"]["miss_km"].as_f64().unwrap() > 100.0);
     let g = s["ballistic"]["peak_g"].as_f64().unwrap();
     assert!((7.0..=10.0).contains(&g), "ballistic peak {g} g");
+    // The report's phase sections are filled (no "pending" box left) and carry their figures.
+    let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    for needle in [
+        "rendezvous-range.png",
+        "entry-g-load.png",
+        "landing-map.png",
+        "Landing points",
+        "Burns",
+    ] {
+        assert!(html.contains(needle), "report.html lacks {needle}");
+    }
+    assert!(
+        !html.contains("class=\"pending\""),
+        "a section is still pending"
+    );
 }
 
 /// The ISS flew lift-off to landing in 191.797 days at ~15.7-15.8 rev/day (TLE mean motion
