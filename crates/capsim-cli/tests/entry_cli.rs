@@ -271,3 +271,46 @@ fn mc_entry_model_is_thread_count_independent() {
     assert_eq!(text.lines().count(), 13);
     assert!(text.lines().skip(1).all(|l| l.contains(",ok,")), "{text}");
 }
+
+/// A sample whose dispersed [entry] is invalid is recorded as failed with its reason (key and
+/// what was expected), and the batch goes on (issue #6): exit 1, no abort.
+#[test]
+fn mc_entry_failed_samples_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(flagship()).unwrap();
+    let bad = src.replace(
+        "key = \"entry.vehicle.mass_kg\"\nnormal = { sd = 30.0 }",
+        "key = \"entry.vehicle.mass_kg\"\nuniform = { min = -100.0, max = -50.0 }",
+    );
+    assert_ne!(bad, src, "the flagship's mass dispersion moved");
+    let scen = dir.path().join("bad-mass.toml");
+    std::fs::write(&scen, bad).unwrap();
+    let out = dir.path().join("out");
+    let o = capsim(&[
+        "mc",
+        scen.to_str().unwrap(),
+        "--samples",
+        "3",
+        "--seed",
+        "1",
+        "--mode",
+        "ballistic",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let csv = std::fs::read_to_string(out.join("samples.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows.iter()
+            .all(|r| r.contains(",failed,") && r.contains("entry.vehicle.mass_kg")),
+        "{csv}"
+    );
+}

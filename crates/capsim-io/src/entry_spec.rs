@@ -1132,8 +1132,7 @@ impl EntrySpec {
     }
 
     /// Builds the spec from an `[entry]` table given as a TOML value (a Monte-Carlo sample's
-    /// dispersed copy). Errors are those of [`EntrySpec::parse`], located in the re-serialised
-    /// table.
+    /// dispersed copy). Errors are those of [`EntrySpec::parse`] as "key: message".
     pub fn from_entry_value(
         path: &Path,
         entry: &toml::Value,
@@ -1148,10 +1147,14 @@ impl EntrySpec {
         let text = toml::to_string(&t).map_err(|e| e.to_string())?;
         let w: Wrap = toml::from_str(&text).map_err(|e| e.message().to_string())?;
         let mut errors = Vec::new();
+        // The re-serialised text's lines mean nothing to the user: report key and message.
         EntrySpec::parse(path, &text, w.entry, orbit_ids, &mut errors).ok_or_else(|| {
             errors
                 .iter()
-                .map(|e| e.to_string())
+                .map(|e| match &e.key {
+                    Some(k) => format!("{k}: {}", e.message),
+                    None => e.message.clone(),
+                })
                 .collect::<Vec<_>>()
                 .join("; ")
         })
