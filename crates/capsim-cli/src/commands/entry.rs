@@ -237,7 +237,7 @@ pub fn run(a: &Args) -> CliResult<()> {
     let (x0, rephase_s) = initial_state(&spec, entry, &eop)?;
     if let (Some(dt), false) = (rephase_s, a.quiet) {
         crate::say!(
-            "station rephased along its orbit by {dt:+.1} s to meet the published timeline"
+            "station rephased along its orbit by {dt:+.1} s so the scheduled burn aims at the target"
         );
     }
     let clock = std::time::Instant::now();

@@ -361,7 +361,7 @@ pub fn run(a: &Args) -> CliResult<()> {
         }
         if let (Some(dt), false) = (rephase_s, a.quiet) {
             crate::say!(
-                "{:<20} station moved {dt:+.1} s along its orbit to meet the published timeline",
+                "{:<20} station moved {dt:+.1} s along its orbit so the scheduled burn aims at the target",
                 "entry"
             );
         }
