@@ -116,11 +116,7 @@ impl KeyPath {
                 Some(i) => (&part[..i], &part[i..]),
                 None => (part, ""),
             };
-            if name.is_empty()
-                || !name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
+            if !crate::error::is_identifier(name) {
                 return Err(format!("'{text}' is not a key path like a.b.c or a.b[2]"));
             }
             steps.push(PathStep::Key(name.to_string()));

@@ -47,6 +47,13 @@ impl InputError {
     }
 }
 
+/// A name usable as an id or a file-name part: non-empty, ASCII letters, digits, '-' and '_'.
+pub fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// 1-based (line, column) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

@@ -517,11 +517,7 @@ pub(crate) fn validate(
     for (i, c) in raw.claim.into_iter().enumerate() {
         let c = c.into_inner();
         let id = c.id.get_ref().clone();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
-        {
+        if !crate::error::is_identifier(&id) {
             errors.push(at(
                 c.id.span(),
                 format!("claim[{i}].id"),

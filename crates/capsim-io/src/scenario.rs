@@ -301,11 +301,7 @@ impl ScenarioSpec {
                 .with_key(key)
         };
         let name = raw.name.get_ref().clone();
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if !crate::error::is_identifier(&name) {
             errors.push(at(raw.name.span(), "name".into(), format!("'{name}' must be non-empty and use only letters, digits, '-' and '_' (it names the output folder)")));
         }
         if raw.orbit.is_empty() && raw.entry.is_none() && raw.mc.is_none() {
@@ -337,11 +333,7 @@ impl ScenarioSpec {
             let o = o.into_inner();
             let key = |k: &str| format!("orbit[{i}].{k}");
             let id = o.id.get_ref().clone();
-            if id.is_empty()
-                || !id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            {
+            if !crate::error::is_identifier(&id) {
                 errors.push(at(
                     o.id.span(),
                     key("id"),

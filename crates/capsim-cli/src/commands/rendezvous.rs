@@ -8,10 +8,9 @@
 use crate::failure::{input, input_msg, run as run_err, CliResult};
 use crate::setup;
 use capsim::gnc::rendezvous::{plan_rendezvous, RendezvousError};
-use capsim::state::cartesian::OrbitState;
 use capsim_io::atomic::write_atomic;
 use capsim_io::plot::{write_chart, Chart, RefLine, Series, SeriesKind};
-use capsim_io::scenario::{InitialSpec, OrbitJobSpec, ScenarioSpec};
+use capsim_io::scenario::{OrbitJobSpec, ScenarioSpec};
 use capsim_io::timefmt::iso_utc_micro;
 use std::path::PathBuf;
 
@@ -25,37 +24,6 @@ pub struct Args {
     /// Earth-orientation file instead of the shipped table.
     #[arg(long, value_name = "FILE")]
     pub eop: Option<PathBuf>,
-}
-
-fn initial_state(
-    spec: &ScenarioSpec,
-    job: &OrbitJobSpec,
-    eop: &capsim::frames::eop::EopTable,
-) -> CliResult<OrbitState> {
-    match &job.initial {
-        InitialSpec::Tle {
-            text,
-            first_line,
-            start,
-        } => {
-            let tle = capsim_io::tle_file::parse_tle_text_at(&spec.path, text, *first_line)
-                .map_err(input)?;
-            let at = start.unwrap_or_else(|| tle.epoch());
-            capsim_io::tle_file::tle_state_gcrf(&tle, at, eop)
-                .map_err(|e| input_msg(format!("{}: orbit '{}': {e}", spec.path.display(), job.id)))
-        }
-        InitialSpec::State { epoch, kind } => {
-            let state_spec = capsim_io::state_file::StateSpec {
-                path: spec.path.clone(),
-                text: spec.text.clone(),
-                name: None,
-                object_id: None,
-                epoch: *epoch,
-                kind: (**kind).clone(),
-            };
-            setup::state_from_spec(&state_spec, eop)
-        }
-    }
 }
 
 fn propagator(
@@ -90,8 +58,8 @@ pub(crate) fn compute(
     let (Some(cj), Some(tj)) = (find(&rdv.chaser), find(&rdv.target)) else {
         return Err(input_msg("rendezvous: chaser or target orbit not found"));
     };
-    let chaser0 = initial_state(spec, cj, eop)?;
-    let target0 = initial_state(spec, tj, eop)?;
+    let chaser0 = super::run::job_initial_state(spec, cj, eop)?;
+    let target0 = super::run::job_initial_state(spec, tj, eop)?;
     let span_end = chaser0.epoch + capsim::time::Duration::from_days(4.0);
     let cp = propagator(cj, eop, chaser0.epoch.min(target0.epoch), span_end)?;
     let tp = propagator(tj, eop, chaser0.epoch.min(target0.epoch), span_end)?;

@@ -55,47 +55,57 @@ pub(crate) struct BuiltJob {
     detectors: Vec<Box<dyn EventFunction<6>>>,
 }
 
+/// The initial state of an orbit job (its TLE propagated by SGP4 to the start, or its state
+/// table), in GCRF.
+pub(crate) fn job_initial_state(
+    spec: &ScenarioSpec,
+    job: &OrbitJobSpec,
+    eop: &capsim::frames::eop::EopTable,
+) -> CliResult<OrbitState> {
+    match &job.initial {
+        InitialSpec::Tle {
+            text,
+            first_line,
+            start,
+        } => {
+            let tle = capsim_io::tle_file::parse_tle_text_at(&spec.path, text, *first_line)
+                .map_err(input)?;
+            let at = start.unwrap_or_else(|| tle.epoch());
+            capsim_io::tle_file::tle_state_gcrf(&tle, at, eop).map_err(|e| {
+                let hint = match e {
+                    capsim_io::tle_file::TleStateError::Eop(_) => {
+                        format!("; {}", setup::EOP_HINT)
+                    }
+                    _ => String::new(),
+                };
+                input(anyhow::anyhow!(
+                    "{}: orbit '{}': {e}{hint}",
+                    spec.path.display(),
+                    job.id
+                ))
+            })
+        }
+        InitialSpec::State { epoch, kind } => {
+            let state_spec = capsim_io::state_file::StateSpec {
+                path: spec.path.clone(),
+                text: spec.text.clone(),
+                name: None,
+                object_id: None,
+                epoch: *epoch,
+                kind: (**kind).clone(),
+            };
+            setup::state_from_spec(&state_spec, eop)
+        }
+    }
+}
+
 pub(crate) fn build(
     spec: &ScenarioSpec,
     eop: &capsim::frames::eop::EopTable,
 ) -> CliResult<Vec<BuiltJob>> {
     let mut jobs = Vec::new();
     for job in &spec.orbits {
-        let initial = match &job.initial {
-            InitialSpec::Tle {
-                text,
-                first_line,
-                start,
-            } => {
-                let tle = capsim_io::tle_file::parse_tle_text_at(&spec.path, text, *first_line)
-                    .map_err(input)?;
-                let at = start.unwrap_or_else(|| tle.epoch());
-                capsim_io::tle_file::tle_state_gcrf(&tle, at, eop).map_err(|e| {
-                    let hint = match e {
-                        capsim_io::tle_file::TleStateError::Eop(_) => {
-                            format!("; {}", setup::EOP_HINT)
-                        }
-                        _ => String::new(),
-                    };
-                    input(anyhow::anyhow!(
-                        "{}: orbit '{}': {e}{hint}",
-                        spec.path.display(),
-                        job.id
-                    ))
-                })?
-            }
-            InitialSpec::State { epoch, kind } => {
-                let state_spec = capsim_io::state_file::StateSpec {
-                    path: spec.path.clone(),
-                    text: spec.text.clone(),
-                    name: None,
-                    object_id: None,
-                    epoch: *epoch,
-                    kind: (**kind).clone(),
-                };
-                setup::state_from_spec(&state_spec, eop)?
-            }
-        };
+        let initial = job_initial_state(spec, job, eop)?;
         let end = match job.end {
             EndSpec::Epoch(e) => e,
             EndSpec::After(d) => initial.epoch + d,
