@@ -8,4 +8,6 @@ mod entry_nesc;
 mod entry_physics;
 mod orbit_validation;
 mod rendezvous_planner;
+#[path = "../soyuz_fixture.rs"]
+mod soyuz_fixture;
 mod support;
