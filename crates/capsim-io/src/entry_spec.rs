@@ -1138,17 +1138,12 @@ impl EntrySpec {
         entry: &toml::Value,
         orbit_ids: &[String],
     ) -> Result<EntrySpec, String> {
-        #[derive(Deserialize)]
-        struct Wrap {
-            entry: RawEntry,
-        }
-        let mut t = toml::Table::new();
-        t.insert("entry".into(), entry.clone());
-        let text = toml::to_string(&t).map_err(|e| e.to_string())?;
-        let w: Wrap = toml::from_str(&text).map_err(|e| e.message().to_string())?;
+        // Straight from the tree (no TOML text round trip: see `crate::value_de`).
+        let raw: RawEntry =
+            crate::value_de::from_value(entry).map_err(|e| format!("entry: {e}"))?;
         let mut errors = Vec::new();
-        // The re-serialised text's lines mean nothing to the user: report key and message.
-        EntrySpec::parse(path, &text, w.entry, orbit_ids, &mut errors).ok_or_else(|| {
+        // A dispersed tree has no lines in the file: report key and message.
+        EntrySpec::parse(path, "", raw, orbit_ids, &mut errors).ok_or_else(|| {
             errors
                 .iter()
                 .map(|e| match &e.key {
@@ -1158,6 +1153,60 @@ impl EntrySpec {
                 .collect::<Vec<_>>()
                 .join("; ")
         })
+    }
+
+    /// The same descent started `dt_s` later: every time counted from the start (deorbit
+    /// ignition, timed separations, a time-indexed bank table, a timed switch to the ballistic
+    /// backup, the end time) is moved back by `dt_s`. A Monte-Carlo sample uses it to start
+    /// from the nominal trajectory shortly before the burn instead of flying the whole coast
+    /// from undocking again. Errors when one of those times would fall before the new start.
+    pub fn shifted_start(&self, dt_s: f64) -> Result<EntrySpec, String> {
+        let mut s = self.clone();
+        let shift = |t: &mut f64, what: &str| -> Result<(), String> {
+            *t -= dt_s;
+            if *t < 0.0 {
+                Err(format!(
+                    "{what} comes {:.3} s before the shared start ({dt_s:.3} s after the [entry] start): lower [mc] start_before_burn_s, or set it to 0",
+                    -*t
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        match &mut s.start {
+            EntryStart::FromOrbit { epoch, .. } | EntryStart::Geodetic { epoch, .. } => {
+                *epoch += capsim::time::Duration::from_seconds(dt_s);
+            }
+        }
+        if let Some(b) = &mut s.deorbit {
+            shift(&mut b.ignition_t_s, "the deorbit ignition")?;
+        }
+        for sep in &mut s.separations {
+            if let capsim::entry::SeparationTrigger::Time { t_s } = &mut sep.trigger {
+                shift(t_s, "a timed separation")?;
+            }
+        }
+        if let GuidedLaw::Tabulated {
+            index: capsim::entry::BankIndex::Time,
+            x,
+            ..
+        } = &mut s.guided
+        {
+            // Nodes before the new start stay in the table (negative times), so the profile
+            // after it is unchanged.
+            for t in x.iter_mut() {
+                *t -= dt_s;
+            }
+        }
+        if let Some(b) = &mut s.ballistic {
+            if let SwitchTrigger::Time { t_s } = &mut b.trigger {
+                shift(t_s, "the timed switch to the ballistic backup")?;
+            }
+        }
+        if let Some(t) = &mut s.end_time_s {
+            shift(t, "the end time")?;
+        }
+        Ok(s)
     }
 
     /// The library configuration flown in `mode`.

@@ -31,5 +31,6 @@ pub mod space_weather_file;
 pub mod state_file;
 pub mod timefmt;
 pub mod tle_file;
+pub mod value_de;
 
 pub use error::InputError;

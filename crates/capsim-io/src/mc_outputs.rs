@@ -23,7 +23,8 @@ const MEAN_RGB: (u8, u8, u8) = (0, 0, 0);
 const TARGET_RGB: (u8, u8, u8) = (213, 94, 0);
 const ZONE_RGB: (u8, u8, u8) = (0, 158, 115);
 const ELLIPSE_RGB: [(u8, u8, u8); 3] = [(0, 114, 178), (204, 121, 167), (230, 159, 0)];
-const MARK_RGB: (u8, u8, u8) = (86, 180, 233);
+/// Marks cycle through these colours (sky blue, purple, dark green), distinct from the rest.
+const MARK_RGB: [(u8, u8, u8); 3] = [(86, 180, 233), (120, 60, 150), (0, 90, 70)];
 
 fn circle(lat: f64, lon: f64, r_km: f64) -> Vec<(f64, f64)> {
     let p = LocalPlane::new(lat, lon);
@@ -154,14 +155,15 @@ pub fn footprint_features(s: &Summary, spec: &McSpec) -> Vec<Feature> {
         }
         f.push(feat);
     }
-    for m in &spec.marks {
+    for (k, m) in spec.marks.iter().enumerate() {
+        let mark_rgb = MARK_RGB[k % MARK_RGB.len()];
         f.push(
             Feature::new(
                 m.label.clone(),
                 Geometry::Point(GeoPoint::ground(m.lat_deg, m.lon_deg)),
             )
             .prop("kind", "mark")
-            .color(MARK_RGB),
+            .color(mark_rgb),
         );
         if let Some(r) = m.radius_km {
             let ring = circle(m.lat_deg, m.lon_deg, r);
@@ -172,7 +174,7 @@ pub fn footprint_features(s: &Summary, spec: &McSpec) -> Vec<Feature> {
                 )
                 .prop("kind", "mark_circle")
                 .prop("radius_km", r)
-                .color(MARK_RGB),
+                .color(mark_rgb),
             );
         }
     }
@@ -239,14 +241,15 @@ pub fn footprint_chart(s: &Summary, spec: &McSpec, title: &str) -> Chart {
             );
         }
     }
-    for m in &spec.marks {
+    for (k, m) in spec.marks.iter().enumerate() {
+        let mark_rgb = MARK_RGB[k % MARK_RGB.len()];
         if let Some(r) = m.radius_km {
             layers.push(
                 Series::line(
                     format!("{} ±{r} km", m.label),
                     ll(&circle(m.lat_deg, m.lon_deg, r)),
                 )
-                .color(MARK_RGB)
+                .color(mark_rgb)
                 .kind(SeriesKind::Line { width_px: 1 }),
             );
         }
@@ -255,7 +258,7 @@ pub fn footprint_chart(s: &Summary, spec: &McSpec, title: &str) -> Chart {
                 m.label.clone(),
                 vec![(lon_near(m.lon_deg, lon0), m.lat_deg)],
             )
-            .color(MARK_RGB)
+            .color(mark_rgb)
             .kind(SeriesKind::Crosses { size_px: 9 }),
         );
     }
@@ -354,6 +357,10 @@ pub fn write_outputs(
     let json = s.to_json(fp);
     crate::atomic::write_atomic(&dir.join("summary.json"), |w| w.write_all(json.as_bytes()))
         .map_err(io("summary.json"))?;
+    // Marks meant for another descent mode (e.g. the real ballistic landing) stay off.
+    let mut shown = spec.clone();
+    shown.marks.retain(|m| m.shown_for(&fp.model));
+    let spec = &shown;
     let features = footprint_features(s, spec);
     write_geojson(&dir.join("footprint.geojson"), &features).map_err(io("footprint.geojson"))?;
     write_kml(

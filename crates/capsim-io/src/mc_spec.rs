@@ -56,6 +56,7 @@ pub struct RawMc {
     #[serde(default)]
     mark: Vec<Spanned<RawMark>>,
     gaussian_footprint: Option<Spanned<RawGaussianFootprint>>,
+    start_before_burn_s: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +75,7 @@ struct RawMark {
     lat_deg: f64,
     lon_deg: f64,
     radius_km: Option<f64>,
+    modes: Option<Vec<String>>,
 }
 
 /// The nominal `[mc.gaussian_footprint]` table (checked at parse time; each sample re-reads
@@ -130,6 +132,19 @@ pub struct Mark {
     pub lat_deg: f64,
     pub lon_deg: f64,
     pub radius_km: Option<f64>,
+    /// Drawn only on campaigns run with `--mode` one of these ("guided", "ballistic");
+    /// empty: on every campaign.
+    pub modes: Vec<String>,
+}
+
+impl Mark {
+    /// Whether the mark belongs on a campaign of this model string (`entry:ballistic`, …).
+    pub fn shown_for(&self, model: &str) -> bool {
+        self.modes.is_empty()
+            || model
+                .split_once(':')
+                .is_some_and(|(_, m)| self.modes.iter().any(|x| x == m))
+    }
 }
 
 /// A validated `[mc]` table.
@@ -144,7 +159,14 @@ pub struct McSpec {
     pub ellipse_levels: Vec<f64>,
     pub zone: Option<Zone>,
     pub marks: Vec<Mark>,
+    /// Entry model: every sample starts from the nominal trajectory this long before the
+    /// nominal deorbit ignition (the coast from the start epoch is shared, not dispersed);
+    /// None: every sample flies from the `[entry]` start. Default 600 s.
+    pub start_before_burn_s: Option<f64>,
 }
+
+/// Default of `[mc] start_before_burn_s`, s.
+pub const DEFAULT_START_BEFORE_BURN_S: f64 = 600.0;
 
 pub const DEFAULT_CHUNK: usize = 1024;
 
@@ -272,6 +294,22 @@ pub fn validate(
             }
         }
     });
+    // 0 is allowed only as "off"; a lead must leave room for negative ignition dispersions.
+    let start_before_burn_s = match &raw.start_before_burn_s {
+        None => Some(DEFAULT_START_BEFORE_BURN_S),
+        Some(v) if *v.get_ref() == 0.0 => None,
+        Some(v) => {
+            let x = *v.get_ref();
+            if !(x.is_finite() && x > 0.0) {
+                errors.push(at(
+                    v.span(),
+                    "start_before_burn_s",
+                    format!("{x} s: expected a lead time > 0 s before the nominal deorbit ignition, or 0 to fly every sample from the [entry] start"),
+                ));
+            }
+            Some(x)
+        }
+    };
     let mut marks = Vec::new();
     for (i, m) in raw.mark.iter().enumerate() {
         let r = m.get_ref();
@@ -289,7 +327,20 @@ pub fn validate(
             ));
             continue;
         }
+        let modes = r.modes.clone().unwrap_or_default();
+        if let Some(bad) = modes
+            .iter()
+            .find(|m| !["guided", "ballistic"].contains(&m.as_str()))
+        {
+            errors.push(at(
+                m.span(),
+                &format!("mark[{i}].modes"),
+                format!("unknown mode '{bad}', expected \"guided\" or \"ballistic\""),
+            ));
+            continue;
+        }
         marks.push(Mark {
+            modes,
             label: r.label.clone(),
             lat_deg: r.lat_deg,
             lon_deg: r.lon_deg,
@@ -317,6 +368,7 @@ pub fn validate(
         ellipse_levels,
         zone,
         marks,
+        start_before_burn_s,
     })
 }
 

@@ -103,6 +103,58 @@ pub struct EntryContext {
     pub nominal: capsim_io::entry_spec::EntrySpec,
     /// Fly every sample in this mode.
     pub mode: Option<capsim_io::entry_spec::DescentMode>,
+    /// Samples start this long after the `[entry]` start, from `x0` (the nominal trajectory
+    /// shortly before the burn, see [`shared_coast`]); 0 when every sample flies from the start.
+    pub shift_s: f64,
+}
+
+/// The coast from the `[entry]` start (undocking) to `lead_s` before the nominal deorbit
+/// ignition, flown once with the nominal model: `(state at its end, its duration)`, or None
+/// when there is nothing to share (no burn, a burn within `lead_s` of the start, or an event
+/// — a separation, a chute — before the end of the shared arc).
+///
+/// Why: the coast is ~2.5 h (1.7 orbits) of the flagship's ~3.4 h descent and ~40 % of a
+/// sample's integration steps, while what is dispersed acts from the burn on (ignition time,
+/// Δv, pointing, mass, aerodynamics, density, winds, chutes). Dispersions of the stack's drag
+/// during the coast are dropped by sharing it; docs/mc.md gives the landing-point difference
+/// this makes (measured against full runs).
+fn shared_coast(
+    nominal: &capsim_io::entry_spec::EntrySpec,
+    mode: capsim_io::entry_spec::DescentMode,
+    x0: &capsim::entry::EntryInitialState,
+    lead_s: f64,
+) -> Result<Option<(capsim::entry::EntryInitialState, f64)>, String> {
+    let Some(burn) = &nominal.deorbit else {
+        return Ok(None);
+    };
+    let t1 = burn.ignition_t_s - lead_s;
+    if t1 <= 0.0 {
+        return Ok(None);
+    }
+    let cfg = nominal.config(mode);
+    let mut law = nominal.bank_law(mode)?;
+    let mut opts = nominal.options(false);
+    opts.end_time_s = Some(t1);
+    let r = capsim::entry::simulate_entry(&cfg, x0, law.as_mut(), &opts)
+        .map_err(|e| format!("shared coast to {t1:.1} s: {e}"))?;
+    use capsim::entry::EntryEventKind as K;
+    // Peaks of the coast (micro-g) are recorded as events too; anything else ends sharing.
+    let happened = r
+        .events
+        .iter()
+        .any(|e| !matches!(e.kind, K::PeakG | K::PeakHeatFlux | K::PeakDynamicPressure));
+    if happened || (r.summary.final_t_s - t1).abs() > 1e-6 {
+        return Ok(None);
+    }
+    Ok(Some((
+        capsim::entry::EntryInitialState {
+            r_ecef_m: r.final_r_ecef_m.into(),
+            v_ecef_m_s: r.final_v_ecef_m_s.into(),
+            mass_kg: r.summary.final_mass_kg,
+            epoch_tt_s: x0.epoch_tt_s + t1,
+        },
+        t1,
+    )))
 }
 
 /// One descent from a dispersed scenario tree.
@@ -110,7 +162,10 @@ fn entry_sample(ctx: &EntryContext, t: &Tree) -> Result<capsim_io::mc_spec::Mode
     use capsim::entry::simulate_entry;
     use capsim_io::entry_spec::{EntrySpec, GuidedLaw};
     let v = t.get("entry").ok_or("no [entry] table")?;
-    let e = EntrySpec::from_entry_value(&ctx.path, v, &ctx.orbit_ids)?;
+    let mut e = EntrySpec::from_entry_value(&ctx.path, v, &ctx.orbit_ids)?;
+    if ctx.shift_s > 0.0 {
+        e = e.shifted_start(ctx.shift_s)?;
+    }
     let mode = ctx.mode.unwrap_or(e.default_mode);
     let mut x0 = ctx.x0;
     x0.mass_kg = e.mass_kg;
@@ -320,15 +375,32 @@ pub fn run(a: &Args) -> CliResult<()> {
         (McModel::Entry, Some(entry)) => {
             let eop = crate::setup::load_eop(None)?;
             let (x0, _) = super::entry::initial_state(&spec, entry, &eop)?;
+            let mode = a
+                .mode
+                .as_deref()
+                .and_then(capsim_io::entry_spec::DescentMode::parse);
+            let shared = match mc.start_before_burn_s {
+                Some(lead) => shared_coast(entry, mode.unwrap_or(entry.default_mode), &x0, lead)
+                    .map_err(|m| input_msg(format!("{}: [entry]: {m}", a.scenario.display())))?,
+                None => None,
+            };
+            let (x0, shift_s, nominal) = match shared {
+                Some((x1, t1)) => (
+                    x1,
+                    t1,
+                    entry.shifted_start(t1).map_err(|m| {
+                        input_msg(format!("{}: [entry]: {m}", a.scenario.display()))
+                    })?,
+                ),
+                None => (x0, 0.0, entry.clone()),
+            };
             Some(EntryContext {
                 path: a.scenario.clone(),
                 x0,
                 orbit_ids: spec.orbits.iter().map(|o| o.id.clone()).collect(),
-                nominal: entry.clone(),
-                mode: a
-                    .mode
-                    .as_deref()
-                    .and_then(capsim_io::entry_spec::DescentMode::parse),
+                nominal,
+                mode,
+                shift_s,
             })
         }
         (McModel::Entry, None) => {

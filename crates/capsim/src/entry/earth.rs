@@ -190,61 +190,87 @@ impl EarthModel {
     /// `bowring_matches_exact_closed_form`).
     #[inline]
     pub(crate) fn geodetic_full(&self, r: &Vector3<f64>) -> GeodeticPoint {
-        let p = (r.x * r.x + r.y * r.y).sqrt();
+        // Hot path (every right-hand side and every event-location trial), latency-bound on
+        // square roots and divisions: the formula is arranged so that independent roots run
+        // side by side (p and the first normaliser; the last normaliser and the prime-vertical
+        // term) and each normalisation costs one division (a reciprocal), with b = a(1 − f)
+        // instead of a·√(1 − e²). Three root/division pairs remain on the critical path.
+        let (x2, y2, z) = (r.x * r.x, r.y * r.y, r.z);
+        let p2 = x2 + y2;
+        let p = p2.sqrt();
         let (sin_lon, cos_lon) = if p > 0.0 {
-            (r.y / p, r.x / p)
+            let inv_p = 1.0 / p;
+            (r.y * inv_p, r.x * inv_p)
         } else {
             (0.0, 1.0)
         };
-        let (a, e2) = self.shape();
-        let z = r.z;
-        if e2 == 0.0 {
-            let rn = (p * p + z * z).sqrt();
+        if self.flattening == 0.0 {
+            let rn = (p2 + z * z).sqrt();
             let (sin_lat, cos_lat) = if rn > 0.0 {
-                (z / rn, p / rn)
+                let inv = 1.0 / rn;
+                (z * inv, p * inv)
             } else {
                 (0.0, 1.0)
             };
             return GeodeticPoint {
-                alt_m: rn - a,
+                alt_m: rn - self.sphere_radius_m,
                 sin_lat,
                 cos_lat,
                 sin_lon,
                 cos_lon,
             };
         }
-        let b = a * (1.0 - e2).sqrt();
-        let ep2 = e2 / (1.0 - e2);
-        let (u, w) = (z * a, p * b);
-        let nt = (u * u + w * w).sqrt();
-        let (st, ct) = if nt > 0.0 {
-            (u / nt, w / nt)
+        let a = self.equatorial_radius_m;
+        let f = self.flattening;
+        let e2 = f * (2.0 - f);
+        let b = a * (1.0 - f);
+        // e'² b = e² a / (1 − f), since 1 − e² = (1 − f)².
+        let ep2_b = e2 * a / (1.0 - f);
+        let e2_a = e2 * a;
+        // First reduced-latitude estimate tan β = a z / (b p); |(a z, b p)|² needs no √p.
+        let u = z * a;
+        let nt2 = u * u + p2 * b * b;
+        let (st, ct) = if nt2 > 0.0 {
+            let inv = 1.0 / nt2.sqrt();
+            (u * inv, p * b * inv)
         } else {
             (0.0, 1.0)
         };
-        let mut num = z + ep2 * b * st * st * st;
-        let mut den = p - e2 * a * ct * ct * ct;
+        let mut num = z + ep2_b * st * st * st;
+        let mut den = p - e2_a * ct * ct * ct;
         // One more Bowring iteration: reduced latitude from the first estimate, tan β =
         // (b/a)·tan φ (the single step leaves up to 1e-9 rad at 1000 km; two leave < 1e-14).
-        let nb = ((b * num).powi(2) + (a * den).powi(2)).sqrt();
-        if nb > 0.0 {
-            let (st, ct) = (b * num / nb, a * den / nb);
-            num = z + ep2 * b * st * st * st;
-            den = p - e2 * a * ct * ct * ct;
+        let (bn, ad) = (b * num, a * den);
+        let nb2 = bn * bn + ad * ad;
+        if nb2 > 0.0 {
+            let inv = 1.0 / nb2.sqrt();
+            let (st, ct) = (bn * inv, ad * inv);
+            num = z + ep2_b * st * st * st;
+            den = p - e2_a * ct * ct * ct;
         }
-        let nl = (num * num + den * den).sqrt();
-        let (sin_lat, cos_lat) = if nl > 0.0 {
-            (num / nl, den / nl)
+        let nl2 = num * num + den * den;
+        if nl2 > 0.0 {
+            // sin φ = num/√nl2 and a√(1 − e² sin² φ) = a√(nl2 − e² num²)/√nl2: both roots
+            // are independent.
+            let root = nl2.sqrt();
+            let w = (nl2 - e2 * num * num).sqrt();
+            let inv = 1.0 / root;
+            let (sin_lat, cos_lat) = (num * inv, den * inv);
+            GeodeticPoint {
+                alt_m: (p * den + z * num - a * w) * inv,
+                sin_lat,
+                cos_lat,
+                sin_lon,
+                cos_lon,
+            }
         } else {
-            (0.0, 1.0)
-        };
-        let h = p * cos_lat + z * sin_lat - a * (1.0 - e2 * sin_lat * sin_lat).sqrt();
-        GeodeticPoint {
-            alt_m: h,
-            sin_lat,
-            cos_lat,
-            sin_lon,
-            cos_lon,
+            GeodeticPoint {
+                alt_m: p - a,
+                sin_lat: 0.0,
+                cos_lat: 1.0,
+                sin_lon,
+                cos_lon,
+            }
         }
     }
 

@@ -174,6 +174,9 @@ pub struct PredictorCorrector {
     last_cycle_t: f64,
     bank_mag: f64,
     sign: f64,
+    /// d(range error)/d(bank magnitude) from the last secant pair, m/rad (None before any):
+    /// the sensitivity changes slowly from one cycle to the next, so it seeds the first trial.
+    slope_m_per_rad: Option<f64>,
     pub stats: GuidanceStats,
 }
 
@@ -205,6 +208,7 @@ impl PredictorCorrector {
             last_cycle_t: f64::NEG_INFINITY,
             bank_mag: mag,
             sign,
+            slope_m_per_rad: None,
             stats: GuidanceStats {
                 activated_at_s: f64::NAN,
                 last_range_error_m: f64::NAN,
@@ -292,10 +296,12 @@ impl PredictorCorrector {
         const MAX_CHANGE: f64 = 0.52; // rad, 30° per cycle
         let mut best = (m0.range_error_m.abs(), s0, m0.range_error_m);
         // Overshoot (error > 0): roll more lift down (larger bank); undershoot: less.
-        let mut sb = if m0.range_error_m > 0.0 {
-            s0 + STEP / 2.0
-        } else {
-            s0 - STEP / 2.0
+        // First trial: a Newton step with the last cycle's slope (range falls as bank grows,
+        // so a usable slope is negative), else a fixed probe of STEP/2 toward the target.
+        let mut sb = match self.slope_m_per_rad {
+            Some(k) if k < 0.0 => (s0 - m0.range_error_m / k).clamp(s0 - STEP, s0 + STEP),
+            _ if m0.range_error_m > 0.0 => s0 + STEP / 2.0,
+            _ => s0 - STEP / 2.0,
         };
         sb = sb.clamp(lo, hi);
         let (mut sa, mut fa) = (s0, m0.range_error_m);
@@ -309,6 +315,9 @@ impl PredictorCorrector {
             let fb = mb.range_error_m;
             if fb.abs() < best.0 {
                 best = (fb.abs(), sb, fb);
+            }
+            if (sb - sa).abs() > 1e-6 && fb != fa {
+                self.slope_m_per_rad = Some((fb - fa) / (sb - sa));
             }
             if fb.abs() < tol || fb == fa {
                 break;

@@ -117,3 +117,67 @@ fn navigation_bias_moves_the_landing() {
     let d = distance_bearing(a.0, a.1, c.0, c.1).0;
     assert!((500.0..5_000.0).contains(&d), "{d} m");
 }
+
+/// What the predictor's step tolerance costs in accuracy: a prediction is an entry run of the
+/// descent module to the parachute altitude at constant bank. From the Soyuz-like case's entry
+/// state (separation done, ~120 km), the end point of the run at the guidance's tolerance is
+/// compared with a tight run (rel 1e-11): the guidance corrects range errors above 1 km
+/// (`range_tol_m`), so a prediction error must stay well below that: < 100 m. Measured (bank
+/// 0–135°): ≤ 13 m at 1e-6 (the library default), ≤ 31 m at 1e-5 (the flagship's setting,
+/// ~16 % fewer rhs evaluations); 1e-4 would give 307 m, too close to the tolerance.
+#[test]
+fn predictor_tolerance_error_is_far_below_the_range_tolerance() {
+    let (cfg, x0) = soyuz_like(false);
+    // The state at the entry interface, after separation, from the full run.
+    let full = simulate_entry(
+        &cfg,
+        &x0,
+        &mut ConstantBank { bank_rad: 0.8 },
+        &EntryOptions {
+            end_altitude_m: Some(120_000.0),
+            ..EntryOptions::default()
+        },
+    )
+    .unwrap();
+    let pred_cfg = predictor_for(&cfg);
+    let x_ei = capsim::entry::EntryInitialState {
+        r_ecef_m: full.final_r_ecef_m.into(),
+        v_ecef_m_s: full.final_v_ecef_m_s.into(),
+        mass_kg: pred_cfg_mass(&cfg),
+        epoch_tt_s: x0.epoch_tt_s + full.summary.final_t_s,
+    };
+    let run = |rel_tol: f64, bank_deg: f64| {
+        let r = simulate_entry(
+            &pred_cfg,
+            &x_ei,
+            &mut ConstantBank {
+                bank_rad: bank_deg.to_radians(),
+            },
+            &EntryOptions {
+                rel_tol,
+                abs_tol: if rel_tol < 1e-9 { 1e-6 } else { 1e-2 },
+                end_altitude_m: Some(10_500.0),
+                ..EntryOptions::default()
+            },
+        )
+        .unwrap();
+        let t = r.summary.touchdown.unwrap();
+        (t.lat_deg, t.lon_deg, r.summary.rhs_evaluations)
+    };
+    for bank in [0.0, 45.0, 90.0, 135.0] {
+        let (la, lo, n_tight) = run(1e-11, bank);
+        for tol in [1e-6, 1e-5] {
+            let (la1, lo1, n) = run(tol, bank);
+            let (d, _) = distance_bearing(la, lo, la1, lo1);
+            assert!(
+                d < 100.0,
+                "bank {bank}°, rel_tol {tol:e}: {d:.1} m, {n} rhs (tight {n_tight})"
+            );
+            assert!(n < n_tight);
+        }
+    }
+}
+
+fn pred_cfg_mass(cfg: &EntryConfig) -> f64 {
+    cfg.separations[0].mass_after_kg
+}
