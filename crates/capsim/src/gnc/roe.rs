@@ -44,8 +44,8 @@
 //! exceed ~1e-6) and relative separations small compared with a. Everything is fixed-size; no
 //! allocation.
 
-use crate::frames::local::{gcrf_to_rsw, orbital_frame_rate, InertialPair, LocalFrameError};
 use crate::frames::local::RelativeState;
+use crate::frames::local::{gcrf_to_rsw, orbital_frame_rate, InertialPair, LocalFrameError};
 use crate::frames::{Gcrf, Rsw, Vec3};
 use crate::state::keplerian::{mean_to_eccentric, true_to_mean, KeplerError, Keplerian};
 use core::f64::consts::{PI, TAU};
@@ -216,7 +216,8 @@ pub struct RelativeOrbit {
 impl RelativeOrbit {
     /// Exact ROE from inertial target and chaser states (osculating two-body elements).
     pub fn from_pair(pair: &InertialPair, mu_m3_s2: f64) -> Result<Self, RoeError> {
-        let target = QnsElements::from_cartesian(&pair.target_r, &pair.target_v, mu_m3_s2, "target")?;
+        let target =
+            QnsElements::from_cartesian(&pair.target_r, &pair.target_v, mu_m3_s2, "target")?;
         let sin_i = target.i_rad.sin();
         if sin_i.abs() <= MIN_SIN_I {
             return Err(RoeError::Equatorial {
@@ -224,7 +225,8 @@ impl RelativeOrbit {
                 min_sin_i: MIN_SIN_I,
             });
         }
-        let chaser = QnsElements::from_cartesian(&pair.chaser_r, &pair.chaser_v, mu_m3_s2, "chaser")?;
+        let chaser =
+            QnsElements::from_cartesian(&pair.chaser_r, &pair.chaser_v, mu_m3_s2, "chaser")?;
         Ok(Self {
             target,
             roe: Roe::from_elements(&target, &chaser),
@@ -239,7 +241,7 @@ impl RelativeOrbit {
         let n = self.target.mean_motion_rad_s(self.mu_m3_s2);
         check("target mean motion (rad/s)", n)?;
         let da = self.roe.da;
-        if !(da > -1.0) {
+        if da.is_nan() || da <= -1.0 {
             return Err(RoeError::BadInput {
                 what: "δa (must be > −1)",
                 value: da,
@@ -467,15 +469,9 @@ mod tests {
     fn state_of(el: &QnsElements) -> (Vec3<Gcrf>, Vec3<Gcrf>) {
         let e = el.ex.hypot(el.ey);
         let w = el.ey.atan2(el.ex).rem_euclid(TAU);
-        let k = Keplerian::from_mean_anomaly(
-            el.a_m,
-            e,
-            el.i_rad,
-            el.raan_rad,
-            w,
-            el.u_mean_rad - w,
-        )
-        .unwrap();
+        let k =
+            Keplerian::from_mean_anomaly(el.a_m, e, el.i_rad, el.raan_rad, w, el.u_mean_rad - w)
+                .unwrap();
         k.to_cartesian(MU).unwrap()
     }
 
@@ -534,7 +530,11 @@ mod tests {
         let err_r = (fd_r - lin.rho).norm();
         let err_v = (fd_v - lin.rho_dot).norm();
         assert!(err_r < 1e-6 * lin.rho.norm(), "{err_r} m of {:?}", lin.rho);
-        assert!(err_v < 1e-6 * lin.rho_dot.norm(), "{err_v} m/s of {:?}", lin.rho_dot);
+        assert!(
+            err_v < 1e-6 * lin.rho_dot.norm(),
+            "{err_v} m/s of {:?}",
+            lin.rho_dot
+        );
     }
 
     /// At e_t = 0 the eccentric map reduces to D'Amico's near-circular map, and the latter's
@@ -593,7 +593,9 @@ mod tests {
         assert!(ok.propagate_keplerian(f64::NAN, DriftModel::Exact).is_err());
         let mut eq = t;
         eq.i_rad = 0.0;
-        let msg = roe_to_rsw_eccentric(&ok.roe, &eq, MU).unwrap_err().to_string();
+        let msg = roe_to_rsw_eccentric(&ok.roe, &eq, MU)
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("equatorial"), "{msg}");
     }
 }
