@@ -4,9 +4,9 @@
 //! Truth: both vehicles propagated exactly on their two-body orbits (universal variables,
 //! Vallado 4th ed. Algorithm 8; `propagate_two_body`), then expressed in the target's RSW frame
 //! either Cartesian (`relative_state_rsw`, Vallado §6.8) or curvilinear (`curvilinear_from_pair`,
-//! Alfriend et al. 2010 §5.3). Model: exact ROE of the initial pair (D'Amico 2010 Eq. 2.2),
+//! Alfriend et al. 2010 §5.3). Model: exact ROE of the initial pair (D'Amico 2010 ch. 2),
 //! Keplerian ROE propagation (exact drift n_c − n_t or linear −(3/2) n δa), linear ROE → RSW map
-//! (D'Amico 2010 Eq. 2.17 for the circular target; the exact first-order map for e_t = 0.001).
+//! (D'Amico 2010 ch. 2 near-circular map; the exact first-order map for e_t = 0.001).
 //! Clohessy–Wiltshire (Vallado Eq. 6-65) on the same cases is measured alongside.
 //!
 //! Tolerance: issue #4's 1 m over one orbit at 1 km. The a-priori size of the remainder is the
