@@ -6,3 +6,4 @@ pub mod lambert;
 pub mod launch_window;
 pub mod phasing;
 pub mod rendezvous;
+pub mod roe;

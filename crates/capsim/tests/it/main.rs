@@ -7,6 +7,7 @@ mod entry_guidance;
 mod entry_nesc;
 mod entry_physics;
 mod orbit_validation;
+mod relative_motion_1km;
 mod rendezvous_planner;
 #[path = "../soyuz_fixture.rs"]
 mod soyuz_fixture;
