@@ -65,9 +65,14 @@ pub struct PredictorCorrectorConfig {
     pub relative_range_tol: f64,
     /// Relative tolerance of the predictor's integration.
     pub predictor_rel_tol: f64,
-    /// Navigation error the guidance sees: a constant bias of the position (m) and of the
-    /// Earth-relative velocity (m/s) in local east-north-up axes, added to the true state
-    /// before each prediction (a Monte-Carlo dispersion; zero by default).
+    /// Navigation error the guidance sees, in local east-north-up axes, added to the true
+    /// state before each prediction (a Monte-Carlo dispersion; zero by default): at guidance
+    /// activation the navigated position is off by `nav_position_bias_enu_m` (m) and the
+    /// Earth-relative velocity by `nav_velocity_bias_enu_m_s` (m/s); the velocity error then
+    /// carries the position error along, p(t) = p0 + v0 (t − t_activation) — the kinematic
+    /// growth of an unaided inertial navigation error over the few minutes of guided flight
+    /// (Titterton & Weston, *Strapdown Inertial Navigation Technology*, 2nd ed. 2004, ch. 12;
+    /// the Schuler feedback, period 84 min, is negligible over < 10 min).
     pub nav_position_bias_enu_m: [f64; 3],
     pub nav_velocity_bias_enu_m_s: [f64; 3],
 }
@@ -158,6 +163,8 @@ pub struct GuidanceStats {
     pub reversals: u32,
     /// Time of activation, s (NaN if never).
     pub activated_at_s: f64,
+    /// Time the command froze (speed below `stop_speed_m_s`), s (NaN if never).
+    pub frozen_at_s: f64,
     /// Last predicted range error, m.
     pub last_range_error_m: f64,
     /// Target crossrange and distance at the last cycle, m.
@@ -211,6 +218,7 @@ impl PredictorCorrector {
             slope_m_per_rad: None,
             stats: GuidanceStats {
                 activated_at_s: f64::NAN,
+                frozen_at_s: f64::NAN,
                 last_range_error_m: f64::NAN,
                 ..Default::default()
             },
@@ -226,9 +234,15 @@ impl PredictorCorrector {
         self.stats.predictions += 1;
         // What navigation tells the guidance: the true state plus the bias, in local ENU.
         let enu_to_ecef = super::earth::enu_axes(ctx.lat_rad, ctx.lon_rad).transpose();
+        let dt_nav = if self.stats.activated_at_s.is_finite() {
+            (ctx.t_s - self.stats.activated_at_s).max(0.0)
+        } else {
+            0.0
+        };
+        let p_err = Vector3::from(self.cfg.nav_position_bias_enu_m)
+            + Vector3::from(self.cfg.nav_velocity_bias_enu_m_s) * dt_nav;
         let x0 = EntryInitialState {
-            r_ecef_m: Vector3::from(ctx.r_ecef_m)
-                + enu_to_ecef * Vector3::from(self.cfg.nav_position_bias_enu_m),
+            r_ecef_m: Vector3::from(ctx.r_ecef_m) + enu_to_ecef * p_err,
             v_ecef_m_s: Vector3::from(ctx.v_ecef_m_s)
                 + enu_to_ecef * Vector3::from(self.cfg.nav_velocity_bias_enu_m_s),
             mass_kg: ctx.mass_kg,
@@ -342,6 +356,7 @@ impl BankLaw for PredictorCorrector {
         }
         if self.active && !self.frozen && ctx.speed_m_s < self.cfg.stop_speed_m_s {
             self.frozen = true;
+            self.stats.frozen_at_s = ctx.t_s;
         }
         if self.active && !self.frozen && ctx.t_s - self.last_cycle_t >= self.cfg.cycle_s - 1e-9 {
             self.last_cycle_t = ctx.t_s;
