@@ -26,6 +26,7 @@ pub struct RawRendezvous {
     dv3_rev: Option<Spanned<f64>>,
     dv4_rev: Option<Spanned<f64>>,
     gate_rev: Option<Spanned<f64>>,
+    docking_rev: Option<Spanned<f64>>,
     gate_behind_m: Option<Spanned<f64>>,
     min_phasing_gap_m: Option<Spanned<f64>>,
     gate_tolerance_m: Option<Spanned<f64>>,
@@ -109,7 +110,8 @@ pub fn validate(
                 ("dv4_rev", &raw.dv4_rev),
                 ("gate_rev", &raw.gate_rev),
             ] {
-                if v.is_none() {
+                // docking_rev stands for gate_rev (the gate is derived from it).
+                if v.is_none() && !(k == "gate_rev" && raw.docking_rev.is_some()) {
                     errors.push(
                         InputError::new(
                             path,
@@ -153,6 +155,8 @@ pub fn validate(
     num("dv3_rev", &raw.dv3_rev, &mut cfg.dv3_rev, false);
     num("dv4_rev", &raw.dv4_rev, &mut cfg.dv4_rev, false);
     num("gate_rev", &raw.gate_rev, &mut cfg.gate_rev, false);
+    let mut docking_rev = 0.0;
+    num("docking_rev", &raw.docking_rev, &mut docking_rev, false);
     num(
         "gate_behind_m",
         &raw.gate_behind_m,
@@ -229,6 +233,17 @@ pub fn validate(
         &mut p.guidance_step_s,
         false,
     );
+    if let Some(d) = &raw.docking_rev {
+        if raw.gate_rev.is_some() {
+            errors.push(at(
+                d.span(),
+                "docking_rev",
+                "docking_rev and gate_rev are exclusive: the gate slot is derived from docking_rev (docs/scenario-rendezvous.md)".into(),
+            ));
+        } else if docking_rev > 0.0 {
+            cfg.docking_rev = Some(docking_rev);
+        }
+    }
     if let Some(f) = raw.finite_burns {
         cfg.finite_burns = f;
     }
