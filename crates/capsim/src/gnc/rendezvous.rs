@@ -1452,5 +1452,28 @@ mod tests {
         let mut c = RendezvousConfig::soyuz_two_day();
         c.proximity.hold_distance_m = 5_000.0;
         assert!(c.validate().is_err());
+        let mut c = RendezvousConfig::soyuz_two_day();
+        c.dv3_rev = c.dv4_rev - 0.5;
+        assert!(c.validate().unwrap_err().to_string().contains("dv3_rev"));
+    }
+
+    /// Gate slot from the docking revolution: the proximity phase (2700 + 600 + 199.5/0.2 s
+    /// = 4297.5 s) at a rate of 2π/5400 rad/s is 0.795833 rev, and DV4 keeps its 0.45 rev.
+    #[test]
+    fn derives_the_gate_from_the_docking_revolution() {
+        let mut c = RendezvousConfig::soyuz_two_day();
+        c.docking_rev = Some(33.05);
+        assert!(c.validate().is_ok());
+        let d = c.with_derived_slots(TAU / 5400.0).unwrap();
+        assert!((d.gate_rev - (33.05 - 4297.5 / 5400.0)).abs() < 1e-12, "{}", d.gate_rev);
+        assert!((d.gate_rev - d.dv4_rev - 0.45).abs() < 1e-12);
+        assert_eq!(d.docking_rev, None);
+        // Too early: the derived DV4 would come before DV3 + 1 rev.
+        c.docking_rev = Some(17.5);
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("docking_rev"), "{e}");
+        c.docking_rev = Some(18.3);
+        let e = c.with_derived_slots(TAU / 5400.0).unwrap_err().to_string();
+        assert!(e.contains("docking_rev") && e.contains("dv3_rev"), "{e}");
     }
 }
