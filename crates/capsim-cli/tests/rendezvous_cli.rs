@@ -10,6 +10,12 @@ fn slots_out_of_order_exit_2_without_outputs() {
         "/../../scenarios/soyuz-tma-11.toml"
     ))
     .unwrap();
+    // The gate slots replace the flagship's docking_rev (the two are exclusive).
+    let src: String = src
+        .lines()
+        .filter(|l| !l.starts_with("docking_rev"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     let bad = src.replace(
         "profile = \"soyuz-2day\"",
         "profile = \"n-orbit\"\ndv1_rev = 3.5\ndv2_rev = 3.0\ndv3_rev = 16.55\ndv4_rev = 32.3\ngate_rev = 33.05",
@@ -39,9 +45,14 @@ fn slots_out_of_order_exit_2_without_outputs() {
 /// Flagship replay (issue #4): launch 13:22:38.9 UTC, insertion L+528.8 s into 200 × 242 km,
 /// 51.67° (scenario), ISS from the 27 Oct 2007 TLE; full force models of the scenario. The
 /// plan must reach the gate within the issue's 10 m / 0.1 m/s; docking is compared with the
-/// published 12 Oct 2007 14:50:05 UTC (../shared/reference/soyuz-tma-11.md): the difference is
-/// reported, and must stay within 3 h (the gate slot is generic, the proximity timeline
-/// assumed).
+/// published 12 Oct 2007 14:50:05 UTC (../shared/reference/soyuz-tma-11.md). The scenario
+/// gives the docking revolution (33.05, on the published orbit 34) and the planner derives
+/// the gate from it and the nominal proximity duration, so docking must fall within ±10 min
+/// of the published time: the revolution is counted at first-guess mean rates (an error of
+/// ~0.01 rev ≈ 1 min over 33 rev), the flown proximity differs from the nominal duration by
+/// the DV5 half-burn (~30 s) and the guidance step, and 10 min ≈ 0.11 rev keeps the docking
+/// at the same place in orbit 34. Before `docking_rev`, the gate itself was put at the
+/// published time and docking came 72 min late (+4337 s).
 #[test]
 fn flagship_two_day_replay_writes_all_outputs() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,10 +94,7 @@ fn flagship_two_day_replay_writes_all_outputs() {
     };
     assert!(num("gate_miss_m") < 10.0, "{summary}");
     assert!(num("gate_miss_m_s") < 0.1, "{summary}");
-    assert!(
-        num("docking_minus_published_s").abs() < 3.0 * 3600.0,
-        "{summary}"
-    );
+    assert!(num("docking_minus_published_s").abs() < 600.0, "{summary}");
     assert!(
         num("total_dv_m_s") > 50.0 && num("total_dv_m_s") < 400.0,
         "{summary}"

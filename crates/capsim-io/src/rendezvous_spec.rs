@@ -336,6 +336,7 @@ ta_deg = 0
         assert_eq!(r.config.engine.thrust_n, 2950.0);
         assert_eq!(r.config.proximity.hold_distance_m, 200.0);
         assert!(r.published_docking.is_some());
+        assert_eq!(r.config.docking_rev, Some(33.05));
         let text = format!("{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\n");
         let s = ScenarioSpec::from_text(Path::new("r.toml"), &text).unwrap();
         assert_eq!(s.rendezvous.unwrap().config.profile, "soyuz-2day");
@@ -388,6 +389,35 @@ ta_deg = 0
             msg.contains("dv2_rev") && msg.contains("rendezvous"),
             "{msg}"
         );
+        // docking_rev: exclusive with gate_rev, positive, and it stands for gate_rev in the
+        // n-orbit profile.
+        let text = format!(
+            "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\ngate_rev = 33.0\ndocking_rev = 33.05\n"
+        );
+        let msg = ScenarioSpec::from_text(Path::new("r.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("rendezvous.docking_rev")
+                && msg.contains("exclusive")
+                && msg.contains("r.toml:"),
+            "{msg}"
+        );
+        let text = format!(
+            "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\ndocking_rev = -1\n"
+        );
+        let msg = ScenarioSpec::from_text(Path::new("r.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("rendezvous.docking_rev") && msg.contains("> 0"),
+            "{msg}"
+        );
+        let text = format!(
+            "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\nprofile = \"n-orbit\"\ndv1_rev = 2.5\ndv2_rev = 3.0\ndv3_rev = 16.3\ndv4_rev = 32.6\ndocking_rev = 33.05\n"
+        );
+        let s = ScenarioSpec::from_text(Path::new("r.toml"), &text).unwrap();
+        assert_eq!(s.rendezvous.unwrap().config.docking_rev, Some(33.05));
         // Unknown key: serde stage, located.
         let text =
             format!("{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\nwarp = 9\n");

@@ -260,7 +260,11 @@ fn explore_delta_v_over_gate_slot() {
                 )
             })
             .collect();
-        println!("gate {g:.2}: total {:.1} m/s; {}", r.total_dv_m_s, per.join("; "));
+        println!(
+            "gate {g:.2}: total {:.1} m/s; {}",
+            r.total_dv_m_s,
+            per.join("; ")
+        );
     }
 }
 
@@ -322,8 +326,7 @@ fn docking_rev_sets_the_docking_epoch() {
     assert!((flown - prox).abs() < 120.0, "{flown} vs {prox}");
     // The old gate epoch was the gate at rev 33.05; docking at rev 33.05 must land there.
     let d = (r.docking_epoch - r0.gate_epoch).to_seconds();
-    let period = 2.0 * std::f64::consts::PI
-        / (GM_EARTH_M3_S2 / (6_713_000.0_f64).powi(3)).sqrt();
+    let period = 2.0 * std::f64::consts::PI / (GM_EARTH_M3_S2 / (6_713_000.0_f64).powi(3)).sqrt();
     assert!(d.abs() < 0.02 * period, "{d} s");
     assert!(r.gate_miss_m < 10.0 && r.gate_miss_m_s < 0.1);
 }
