@@ -717,7 +717,6 @@ pub fn plan_rendezvous(
 ) -> Result<RendezvousResult, RendezvousError> {
     cfg.validate()?;
     let t0 = chaser0.epoch;
-    let derived;
     let mut propagations = 0usize;
     let target_ins = if target0.epoch == t0 {
         *target0
@@ -735,7 +734,7 @@ pub fn plan_rendezvous(
         .map_err(|e| RendezvousError::Kepler(e.to_string()))?;
     let a_t = kep_t.a_m;
     let incl = kep_t.i_rad;
-    derived = cfg.with_derived_slots(u_rate(a_t, incl)?)?;
+    let derived = cfg.with_derived_slots(u_rate(a_t, incl)?)?;
     let cfg = &derived;
     let r_perigee = kep_c.a_m * (1.0 - kep_c.e);
     if r_perigee + cfg.min_phasing_gap_m >= a_t {
