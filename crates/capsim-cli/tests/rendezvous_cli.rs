@@ -137,3 +137,57 @@ fn budget_exceeded_exit_2_without_outputs() {
     assert!(err.contains("budget"), "{err}");
     assert!(!out.exists());
 }
+
+/// Gate slots where the old planner jumped or gave up on the flagship (gate_rev 32.25: 334 m/s;
+/// 32.30 and 32.35: rejected, DV4 − DV3 near a half revolution; 32.75: 337 m/s; DV4 0.45 rev
+/// before the gate). Each must now close (< 10 m, < 0.1 m/s) within a physically argued total:
+/// phasing DV1 + DV2 ≈ 27.5 m/s, the final transfer's in-plane parts ≈ 2 × 25 m/s, the plane
+/// correction ≤ v·wedge ≈ 7.7 km/s × 0.45° ≈ 60 m/s (inclination offset 0.03° plus ~0.2°/day of
+/// differential nodal regression over two days, times sin i), proximity ≈ 3 m/s: < 145 m/s
+/// without any saving, so < 150 m/s.
+#[test]
+fn flagship_slots_that_used_to_jump_close_with_bounded_delta_v() {
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/soyuz-tma-11.toml"
+    ))
+    .unwrap();
+    let src: String = src
+        .lines()
+        .filter(|l| !l.starts_with("docking_rev"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for gate in [32.25, 32.30, 32.35, 32.75] {
+        let dir = tempfile::tempdir().unwrap();
+        let scen = dir.path().join("s.toml");
+        let slots = format!(
+            "profile = \"n-orbit\"\ndv1_rev = 2.55\ndv2_rev = 3.05\ndv3_rev = 16.35\ndv4_rev = {}\ngate_rev = {gate}",
+            gate - 0.45
+        );
+        std::fs::write(&scen, src.replace("profile = \"soyuz-2day\"", &slots)).unwrap();
+        let out = dir.path().join("out");
+        let o = Command::new(env!("CARGO_BIN_EXE_capsim"))
+            .args([
+                "rendezvous",
+                scen.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "gate {gate}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        let f = |k: &str| s[k].as_f64().unwrap();
+        assert!(
+            f("gate_miss_m") < 10.0 && f("gate_miss_m_s") < 0.1,
+            "gate {gate}: {s}"
+        );
+        assert!(f("total_dv_m_s") < 150.0, "gate {gate}: {s}");
+    }
+}
