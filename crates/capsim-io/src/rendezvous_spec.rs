@@ -110,8 +110,9 @@ pub fn validate(
                 ("dv4_rev", &raw.dv4_rev),
                 ("gate_rev", &raw.gate_rev),
             ] {
-                // docking_rev stands for gate_rev (the gate is derived from it).
-                if v.is_none() && !(k == "gate_rev" && raw.docking_rev.is_some()) {
+                // docking_rev stands for gate_rev and dv4_rev (both derived from it).
+                let derived = matches!(k, "gate_rev" | "dv4_rev") && raw.docking_rev.is_some();
+                if v.is_none() && !derived {
                     errors.push(
                         InputError::new(
                             path,
@@ -234,11 +235,20 @@ pub fn validate(
         false,
     );
     if let Some(d) = &raw.docking_rev {
-        if raw.gate_rev.is_some() {
+        let given: Vec<&str> = [("gate_rev", &raw.gate_rev), ("dv4_rev", &raw.dv4_rev)]
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(k, _)| *k)
+            .collect();
+        if !given.is_empty() {
             errors.push(at(
                 d.span(),
                 "docking_rev",
-                "docking_rev and gate_rev are exclusive: the gate slot is derived from docking_rev (docs/scenario-rendezvous.md)".into(),
+                format!(
+                    "docking_rev excludes {}: the gate and DV4 slots are derived from docking_rev (DV4 {} rev before the gate; docs/scenario-rendezvous.md)",
+                    given.join(" and "),
+                    cfg.gate_rev - cfg.dv4_rev
+                ),
             ));
         } else if docking_rev > 0.0 {
             cfg.docking_rev = Some(docking_rev);
@@ -389,7 +399,7 @@ ta_deg = 0
             msg.contains("dv2_rev") && msg.contains("rendezvous"),
             "{msg}"
         );
-        // docking_rev: exclusive with gate_rev, positive, and it stands for gate_rev in the
+        // docking_rev: excludes gate_rev and dv4_rev, positive, and it stands for both in the
         // n-orbit profile.
         let text = format!(
             "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\ngate_rev = 33.0\ndocking_rev = 33.05\n"
@@ -399,10 +409,17 @@ ta_deg = 0
             .to_string();
         assert!(
             msg.contains("rendezvous.docking_rev")
-                && msg.contains("exclusive")
+                && msg.contains("excludes gate_rev")
                 && msg.contains("r.toml:"),
             "{msg}"
         );
+        let text = format!(
+            "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\ndv4_rev = 31.8\ndocking_rev = 33.05\n"
+        );
+        let msg = ScenarioSpec::from_text(Path::new("r.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("excludes dv4_rev"), "{msg}");
         let text = format!(
             "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\ndocking_rev = -1\n"
         );
@@ -414,7 +431,7 @@ ta_deg = 0
             "{msg}"
         );
         let text = format!(
-            "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\nprofile = \"n-orbit\"\ndv1_rev = 2.5\ndv2_rev = 3.0\ndv3_rev = 16.3\ndv4_rev = 32.6\ndocking_rev = 33.05\n"
+            "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\nprofile = \"n-orbit\"\ndv1_rev = 2.5\ndv2_rev = 3.0\ndv3_rev = 16.3\ndocking_rev = 33.05\n"
         );
         let s = ScenarioSpec::from_text(Path::new("r.toml"), &text).unwrap();
         assert_eq!(s.rendezvous.unwrap().config.docking_rev, Some(33.05));

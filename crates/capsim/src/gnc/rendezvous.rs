@@ -1218,6 +1218,11 @@ struct PlaneSplit {
 fn plane_split(p: &PlaneSplit) -> f64 {
     let nt = p.n_rad_s * p.tau_s;
     let (s, c) = nt.sin_cos();
+    // A final transfer of a whole number of half revolutions cannot null the out-of-plane
+    // position at the gate (rejected by the slot validation; kept finite here).
+    if !(s.abs() > 1e-3 && p.n_rad_s.is_finite()) {
+        return p.y0;
+    }
     let n = p.n_rad_s;
     // Terms as (p, value at y = 0, slope): cost √(p² + (v0 + k y)²).
     let z = |y: f64| p.z4 + p.dz4_dy * (y - p.y0);
