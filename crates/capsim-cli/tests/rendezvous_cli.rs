@@ -10,6 +10,12 @@ fn slots_out_of_order_exit_2_without_outputs() {
         "/../../scenarios/soyuz-tma-11.toml"
     ))
     .unwrap();
+    // The gate slots replace the flagship's docking_rev (the two are exclusive).
+    let src: String = src
+        .lines()
+        .filter(|l| !l.starts_with("docking_rev"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     let bad = src.replace(
         "profile = \"soyuz-2day\"",
         "profile = \"n-orbit\"\ndv1_rev = 3.5\ndv2_rev = 3.0\ndv3_rev = 16.55\ndv4_rev = 32.3\ngate_rev = 33.05",
@@ -39,9 +45,14 @@ fn slots_out_of_order_exit_2_without_outputs() {
 /// Flagship replay (issue #4): launch 13:22:38.9 UTC, insertion L+528.8 s into 200 × 242 km,
 /// 51.67° (scenario), ISS from the 27 Oct 2007 TLE; full force models of the scenario. The
 /// plan must reach the gate within the issue's 10 m / 0.1 m/s; docking is compared with the
-/// published 12 Oct 2007 14:50:05 UTC (../shared/reference/soyuz-tma-11.md): the difference is
-/// reported, and must stay within 3 h (the gate slot is generic, the proximity timeline
-/// assumed).
+/// published 12 Oct 2007 14:50:05 UTC (../shared/reference/soyuz-tma-11.md). The scenario
+/// gives the docking revolution (33.05, on the published orbit 34) and the planner derives
+/// the gate from it and the nominal proximity duration, so docking must fall within ±10 min
+/// of the published time: the revolution is counted at first-guess mean rates (an error of
+/// ~0.01 rev ≈ 1 min over 33 rev), the flown proximity differs from the nominal duration by
+/// the DV5 half-burn (~30 s) and the guidance step, and 10 min ≈ 0.11 rev keeps the docking
+/// at the same place in orbit 34. Before `docking_rev`, the gate itself was put at the
+/// published time and docking came 72 min late (+4337 s).
 #[test]
 fn flagship_two_day_replay_writes_all_outputs() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,10 +94,7 @@ fn flagship_two_day_replay_writes_all_outputs() {
     };
     assert!(num("gate_miss_m") < 10.0, "{summary}");
     assert!(num("gate_miss_m_s") < 0.1, "{summary}");
-    assert!(
-        num("docking_minus_published_s").abs() < 3.0 * 3600.0,
-        "{summary}"
-    );
+    assert!(num("docking_minus_published_s").abs() < 600.0, "{summary}");
     assert!(
         num("total_dv_m_s") > 50.0 && num("total_dv_m_s") < 400.0,
         "{summary}"
@@ -128,4 +136,58 @@ fn budget_exceeded_exit_2_without_outputs() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("budget"), "{err}");
     assert!(!out.exists());
+}
+
+/// Gate slots where the old planner jumped or gave up on the flagship (gate_rev 32.25: 334 m/s;
+/// 32.30 and 32.35: rejected, DV4 − DV3 near a half revolution; 32.75: 337 m/s; DV4 0.45 rev
+/// before the gate). Each must now close (< 10 m, < 0.1 m/s) within a physically argued total:
+/// phasing DV1 + DV2 ≈ 27.5 m/s, the final transfer's in-plane parts ≈ 2 × 25 m/s, the plane
+/// correction ≤ v·wedge ≈ 7.7 km/s × 0.45° ≈ 60 m/s (inclination offset 0.03° plus ~0.2°/day of
+/// differential nodal regression over two days, times sin i), proximity ≈ 3 m/s: < 145 m/s
+/// without any saving, so < 150 m/s.
+#[test]
+fn flagship_slots_that_used_to_jump_close_with_bounded_delta_v() {
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/soyuz-tma-11.toml"
+    ))
+    .unwrap();
+    let src: String = src
+        .lines()
+        .filter(|l| !l.starts_with("docking_rev"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for gate in [32.25, 32.30, 32.35, 32.75] {
+        let dir = tempfile::tempdir().unwrap();
+        let scen = dir.path().join("s.toml");
+        let slots = format!(
+            "profile = \"n-orbit\"\ndv1_rev = 2.55\ndv2_rev = 3.05\ndv3_rev = 16.35\ndv4_rev = {}\ngate_rev = {gate}",
+            gate - 0.45
+        );
+        std::fs::write(&scen, src.replace("profile = \"soyuz-2day\"", &slots)).unwrap();
+        let out = dir.path().join("out");
+        let o = Command::new(env!("CARGO_BIN_EXE_capsim"))
+            .args([
+                "rendezvous",
+                scen.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "gate {gate}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        let f = |k: &str| s[k].as_f64().unwrap();
+        assert!(
+            f("gate_miss_m") < 10.0 && f("gate_miss_m_s") < 0.1,
+            "gate {gate}: {s}"
+        );
+        assert!(f("total_dv_m_s") < 150.0, "gate {gate}: {s}");
+    }
 }

@@ -26,6 +26,7 @@ pub struct RawRendezvous {
     dv3_rev: Option<Spanned<f64>>,
     dv4_rev: Option<Spanned<f64>>,
     gate_rev: Option<Spanned<f64>>,
+    docking_rev: Option<Spanned<f64>>,
     gate_behind_m: Option<Spanned<f64>>,
     min_phasing_gap_m: Option<Spanned<f64>>,
     gate_tolerance_m: Option<Spanned<f64>>,
@@ -109,7 +110,9 @@ pub fn validate(
                 ("dv4_rev", &raw.dv4_rev),
                 ("gate_rev", &raw.gate_rev),
             ] {
-                if v.is_none() {
+                // docking_rev stands for gate_rev and dv4_rev (both derived from it).
+                let derived = matches!(k, "gate_rev" | "dv4_rev") && raw.docking_rev.is_some();
+                if v.is_none() && !derived {
                     errors.push(
                         InputError::new(
                             path,
@@ -153,6 +156,8 @@ pub fn validate(
     num("dv3_rev", &raw.dv3_rev, &mut cfg.dv3_rev, false);
     num("dv4_rev", &raw.dv4_rev, &mut cfg.dv4_rev, false);
     num("gate_rev", &raw.gate_rev, &mut cfg.gate_rev, false);
+    let mut docking_rev = 0.0;
+    num("docking_rev", &raw.docking_rev, &mut docking_rev, false);
     num(
         "gate_behind_m",
         &raw.gate_behind_m,
@@ -229,6 +234,26 @@ pub fn validate(
         &mut p.guidance_step_s,
         false,
     );
+    if let Some(d) = &raw.docking_rev {
+        let given: Vec<&str> = [("gate_rev", &raw.gate_rev), ("dv4_rev", &raw.dv4_rev)]
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(k, _)| *k)
+            .collect();
+        if !given.is_empty() {
+            errors.push(at(
+                d.span(),
+                "docking_rev",
+                format!(
+                    "docking_rev excludes {}: the gate and DV4 slots are derived from docking_rev (DV4 {} rev before the gate; docs/scenario-rendezvous.md)",
+                    given.join(" and "),
+                    cfg.gate_rev - cfg.dv4_rev
+                ),
+            ));
+        } else if docking_rev > 0.0 {
+            cfg.docking_rev = Some(docking_rev);
+        }
+    }
     if let Some(f) = raw.finite_burns {
         cfg.finite_burns = f;
     }
@@ -321,6 +346,7 @@ ta_deg = 0
         assert_eq!(r.config.engine.thrust_n, 2950.0);
         assert_eq!(r.config.proximity.hold_distance_m, 200.0);
         assert!(r.published_docking.is_some());
+        assert_eq!(r.config.docking_rev, Some(33.05));
         let text = format!("{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\n");
         let s = ScenarioSpec::from_text(Path::new("r.toml"), &text).unwrap();
         assert_eq!(s.rendezvous.unwrap().config.profile, "soyuz-2day");
@@ -373,6 +399,42 @@ ta_deg = 0
             msg.contains("dv2_rev") && msg.contains("rendezvous"),
             "{msg}"
         );
+        // docking_rev: excludes gate_rev and dv4_rev, positive, and it stands for both in the
+        // n-orbit profile.
+        let text = format!(
+            "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\ngate_rev = 33.0\ndocking_rev = 33.05\n"
+        );
+        let msg = ScenarioSpec::from_text(Path::new("r.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("rendezvous.docking_rev")
+                && msg.contains("excludes gate_rev")
+                && msg.contains("r.toml:"),
+            "{msg}"
+        );
+        let text = format!(
+            "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\ndv4_rev = 31.8\ndocking_rev = 33.05\n"
+        );
+        let msg = ScenarioSpec::from_text(Path::new("r.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("excludes dv4_rev"), "{msg}");
+        let text = format!(
+            "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\ndocking_rev = -1\n"
+        );
+        let msg = ScenarioSpec::from_text(Path::new("r.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("rendezvous.docking_rev") && msg.contains("> 0"),
+            "{msg}"
+        );
+        let text = format!(
+            "{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\nprofile = \"n-orbit\"\ndv1_rev = 2.5\ndv2_rev = 3.0\ndv3_rev = 16.3\ndocking_rev = 33.05\n"
+        );
+        let s = ScenarioSpec::from_text(Path::new("r.toml"), &text).unwrap();
+        assert_eq!(s.rendezvous.unwrap().config.docking_rev, Some(33.05));
         // Unknown key: serde stage, located.
         let text =
             format!("{BASE}\n[rendezvous]\nchaser = \"soyuz\"\ntarget = \"iss\"\nwarp = 9\n");

@@ -7,13 +7,21 @@
 //! 1. **first guess** (two-body + J2 secular rates, Vallado 4th ed. eq. 9-41): a Hohmann-like
 //!    pair DV1/DV2 raises the orbit to a phasing orbit whose radius `a_ph` is solved (1-D root
 //!    search) so that, with the target's argument of latitude measured on its full-model
-//!    trajectory, the chaser arrives at the approach gate at the gate slot; DV3 is a mid-course
-//!    correction; DV4 is the multi-revolution Lambert transfer (Izzo 2015, [`super::lambert`])
-//!    from the phasing orbit to the gate, DV5 the braking burn at the gate;
-//! 2. **differential correction on the full force model**: stage 1 corrects DV3 (3 components)
-//!    so that the chaser reaches the first-guess aim point at the DV4 slot (this absorbs J2,
-//!    drag and first-guess errors and corrects the plane); stage 2 corrects DV4 so that the
-//!    chaser reaches the gate position; DV5 then nulls the velocity relative to the gate.
+//!    trajectory, the chaser arrives at the approach gate at the gate slot (with `docking_rev`
+//!    the gate slot is derived from the docking revolution less the nominal proximity
+//!    duration); DV3 is the correction burn, moved to the relative node (chaser crossing the
+//!    target's plane) nearest its slot, where a plane change is cheapest (Vallado §6.4.2);
+//!    DV4 is the multi-revolution Lambert transfer (Izzo 2015, [`super::lambert`]) from the
+//!    phasing orbit to the gate, DV5 the braking burn at the gate;
+//! 2. **differential correction on the full force model**: stage 1 corrects DV3 — its
+//!    along-track component so that the chaser reaches the first-guess phase (along-track
+//!    position) at the DV4 slot (this absorbs J2, drag and first-guess errors), no radial
+//!    component, and a cross-track component chosen to minimise the estimated Δv of DV3 + DV4 +
+//!    DV5 (a convex 1-D problem on a linearised out-of-plane model, `plane_split`) — targeting
+//!    the full position at DV4 instead is singular at whole and half revolutions of DV4 − DV3
+//!    and made the Δv jump (131 → 334 m/s on the flagship for a 0.8 rev move of the slots);
+//!    stage 2 corrects DV4 so that the chaser reaches the gate position; DV5 then nulls the
+//!    velocity relative to the gate.
 //!    Newton iterations on a forward-difference Jacobian of the miss with respect to the burn
 //!    components, with step halving when the miss grows (Vallado §7.6 "differential
 //!    correction"; Betts, *Practical Methods for Optimal Control*, §1.11 damping);
@@ -98,6 +106,11 @@ pub struct RendezvousConfig {
     pub dv3_rev: f64,
     pub dv4_rev: f64,
     pub gate_rev: f64,
+    /// Docking revolution, counted from insertion like the slots. When set, the gate slot is
+    /// derived from it: `gate_rev = docking_rev − T_prox·u̇_t/2π` (T_prox: the nominal
+    /// proximity duration [`ProximityConfig::nominal_duration_s`], u̇_t: the target's mean
+    /// argument-of-latitude rate with J2), and `dv4_rev` keeps its distance to the gate.
+    pub docking_rev: Option<f64>,
     /// Approach gate: this far behind the target on −V-bar, at its altitude, m.
     pub gate_behind_m: f64,
     /// Smallest altitude gap kept between the phasing orbit and the target, m.
@@ -129,6 +142,7 @@ impl RendezvousConfig {
             dv3_rev: 16.35,
             dv4_rev: 32.6,
             gate_rev: 33.05,
+            docking_rev: None,
             gate_behind_m: 3_000.0,
             min_phasing_gap_m: 5_000.0,
             gate_tolerance_m: 1.0,
@@ -144,8 +158,44 @@ impl RendezvousConfig {
         }
     }
 
+    /// The configuration with the gate and DV4 slots derived from `docking_rev` (unchanged
+    /// when it is not set), for a target whose mean argument of latitude advances at
+    /// `target_u_rate_rad_s`.
+    pub fn with_derived_slots(&self, target_u_rate_rad_s: f64) -> Result<Self, RendezvousError> {
+        let mut c = self.clone();
+        if let Some(dock) = self.docking_rev {
+            if !(target_u_rate_rad_s.is_finite() && target_u_rate_rad_s > 0.0) {
+                return Err(RendezvousError::Config(format!(
+                    "target argument-of-latitude rate {target_u_rate_rad_s} rad/s must be > 0"
+                )));
+            }
+            let prox_rev = self.proximity.nominal_duration_s() * target_u_rate_rad_s / TAU;
+            let transfer = self.gate_rev - self.dv4_rev;
+            c.gate_rev = dock - prox_rev;
+            c.dv4_rev = c.gate_rev - transfer;
+            c.docking_rev = None;
+            c.validate().map_err(|e| {
+                RendezvousError::Config(format!(
+                    "docking_rev = {dock} rev less the proximity phase ({prox_rev:.3} rev) puts the gate at {:.3} rev and DV4 at {:.3} rev: {e}",
+                    c.gate_rev, c.dv4_rev
+                ))
+            })?;
+        }
+        Ok(c)
+    }
+
     /// Checks the numbers and the order of the slots.
     pub fn validate(&self) -> Result<(), RendezvousError> {
+        if let Some(d) = self.docking_rev {
+            // The gate comes before docking (the derived slots are checked again once the
+            // target's rate is known, by `with_derived_slots`).
+            let min = self.dv3_rev + 1.0 + (self.gate_rev - self.dv4_rev);
+            if !(d.is_finite() && d > min) {
+                return Err(RendezvousError::Config(format!(
+                    "docking_rev = {d} rev must be finite and after dv3_rev + 1 rev + the final transfer (gate_rev − dv4_rev) = {min:.3} rev"
+                )));
+            }
+        }
         let slots = [
             ("dv1_rev", self.dv1_rev),
             ("dv2_rev", self.dv2_rev),
@@ -163,17 +213,19 @@ impl RendezvousConfig {
             }
             prev = (name, v);
         }
-        let frac = |x: f64| x - x.round();
         let transfer = self.gate_rev - self.dv4_rev;
         if (2.0 * transfer - (2.0 * transfer).round()).abs() < 0.05 {
             return Err(RendezvousError::Config(format!(
                 "final transfer gate_rev − dv4_rev = {transfer:.3} rev is within 0.025 rev of a multiple of half a revolution: the Lambert transfer plane is undefined there"
             )));
         }
+        // DV3 moves to the relative node within ±0.3 rev of its slot, and must stay half a
+        // revolution clear of DV2 and DV4.
         let corr = self.dv4_rev - self.dv3_rev;
-        if frac(2.0 * corr).abs() < 0.1 {
+        if corr < 1.0 || self.dv3_rev - self.dv2_rev < 0.5 {
             return Err(RendezvousError::Config(format!(
-                "dv4_rev − dv3_rev = {corr:.3} rev is near a multiple of half a revolution, where a correction burn cannot reach a position (singular): move DV3 or DV4 by ~0.25 rev"
+                "dv3_rev = {} rev must be at least 0.5 rev after dv2_rev = {} rev and 1 rev before dv4_rev = {} rev (DV3 moves to the relative node within ±0.3 rev of its slot)",
+                self.dv3_rev, self.dv2_rev, self.dv4_rev
             )));
         }
         for (name, v) in [
@@ -464,6 +516,59 @@ fn gate_state(target: &OrbitState, offset: &Vec3<Lvlh>) -> Result<OrbitState, Re
     Ok(OrbitState::new(target.epoch, r, v))
 }
 
+/// The epoch nearest `t_nom` within ±`half_window_s` (and before `latest`) at which the
+/// chaser, coasting from `chaser`, crosses the target's orbital plane (r_c · ĥ_t = 0, both
+/// propagated with their force models on a common 20 s grid, crossing interpolated linearly).
+/// None when the planes do not cross there (coplanar orbits).
+fn relative_node_near(
+    chaser_prop: &OrbitPropagator,
+    target_prop: &OrbitPropagator,
+    chaser: &OrbitState,
+    target_ins: &OrbitState,
+    t_nom: Epoch,
+    half_window_s: f64,
+    latest: Epoch,
+) -> Result<Option<Epoch>, RendezvousError> {
+    let from = (t_nom - Duration::from_seconds(half_window_s)).max(chaser.epoch);
+    let to = (t_nom + Duration::from_seconds(half_window_s)).min(latest);
+    if to <= from {
+        return Ok(None);
+    }
+    let step = Duration::from_seconds(20.0);
+    let c0 = chaser_prop
+        .propagate(chaser, from, None, &mut [])?
+        .final_state;
+    let t0 = target_prop
+        .propagate(target_ins, from, None, &mut [])?
+        .final_state;
+    let cs = chaser_prop.propagate(&c0, to, Some(step), &mut [])?;
+    let ts = target_prop.propagate(&t0, to, Some(step), &mut [])?;
+    let z = |c: &OrbitState, t: &OrbitState| c.r.raw().dot(&t.angular_momentum().raw().normalize());
+    let mut best: Option<Epoch> = None;
+    let pairs: Vec<(&OrbitState, &OrbitState)> = cs
+        .samples
+        .iter()
+        .zip(ts.samples.iter())
+        .filter(|(c, t)| c.epoch == t.epoch)
+        .collect();
+    for w in pairs.windows(2) {
+        let (za, zb) = (z(w[0].0, w[0].1), z(w[1].0, w[1].1));
+        if za == 0.0 || za.signum() != zb.signum() {
+            let f = za / (za - zb);
+            let dt = (w[1].0.epoch - w[0].0.epoch).to_seconds();
+            let e = w[0].0.epoch + Duration::from_seconds(f * dt);
+            let closer = match best {
+                None => true,
+                Some(b) => (e - t_nom).abs() < (b - t_nom).abs(),
+            };
+            if closer {
+                best = Some(e);
+            }
+        }
+    }
+    Ok(best)
+}
+
 /// Cumulative argument of latitude (unwrapped), rad, about the unit normal `h`.
 fn arg_lat(s: &OrbitState, x_ref: &Vector3<f64>, h: &Vector3<f64>) -> f64 {
     let y_ref = h.cross(x_ref);
@@ -629,6 +734,8 @@ pub fn plan_rendezvous(
         .map_err(|e| RendezvousError::Kepler(e.to_string()))?;
     let a_t = kep_t.a_m;
     let incl = kep_t.i_rad;
+    let derived = cfg.with_derived_slots(u_rate(a_t, incl)?)?;
+    let cfg = &derived;
     let r_perigee = kep_c.a_m * (1.0 - kep_c.e);
     if r_perigee + cfg.min_phasing_gap_m >= a_t {
         return Err(RendezvousError::CannotClose(format!(
@@ -832,6 +939,26 @@ pub fn plan_rendezvous(
             break;
         }
     }
+    // DV3 at the relative node nearest its slot: the chaser crosses the target's plane there,
+    // so a cross-track impulse turns the plane without moving the chaser out of it — the
+    // cheapest place for the plane correction (Fehse 2003 §2.2.2; Vallado §6.4.2: a pure
+    // plane change is done at a node). Elsewhere the out-of-plane motion it leaves must be
+    // paid again by DV4 and DV5 (the Δv then depends on where the slot falls in the orbit).
+    let (after2, _) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 2)?;
+    let half_window_s = 0.3 * TAU / rate_req;
+    propagations += 2;
+    if let Some(t3n) = relative_node_near(
+        chaser_prop,
+        target_prop,
+        &after2,
+        &target_ins,
+        t3,
+        half_window_s,
+        (t4 - Duration::from_seconds(0.5 * TAU / rate_req))
+            .min(t3 + Duration::from_seconds(half_window_s)),
+    )? {
+        burns[2].epoch = t3n;
+    }
     // Aim point at t4: on the phasing circle, θ4 behind the target in its plane.
     let theta4 = track.u_at(guess.t4_s) + theta0 - TAU * cfg.dv4_rev;
     let aim4 = {
@@ -847,6 +974,9 @@ pub fn plan_rendezvous(
         c.rho.into_raw()
     };
 
+    // In-plane Δv of each transfer burn, first estimate: half a Hohmann transfer from the
+    // phasing radius to the target's, each ≈ v (a_t − a_ph) / (4 a_t).
+    let transfer_inplane_m_s = (MU / a_t).sqrt() * (a_t - a_ph) / (4.0 * a_t);
     let mut iterations = 0usize;
     let impulsive = solve_stages(
         &mut flyer,
@@ -856,6 +986,7 @@ pub fn plan_rendezvous(
         &tgt4,
         &aim4,
         &gate,
+        transfer_inplane_m_s,
         &mut iterations,
     )?;
     let (gate_miss_imp_m, gate_miss_imp_m_s) = (impulsive.0, impulsive.1);
@@ -877,6 +1008,7 @@ pub fn plan_rendezvous(
             &tgt4,
             &aim4,
             &gate,
+            transfer_inplane_m_s,
             &mut iterations,
         )?;
         let _ = fin;
@@ -1059,6 +1191,83 @@ fn gate_miss_at(
     Ok(((after.r - g.r).norm(), (after.v - g.v).norm()))
 }
 
+/// The out-of-plane part of the DV3 → DV4 → gate sequence, linearised: the chaser's
+/// out-of-plane position and rate at t4 (target curvilinear W axis) are affine in DV3's
+/// cross-track component y (`z4 + dz4_dy (y − y0)`, measured on the force model); from t4 the
+/// out-of-plane motion is the CW harmonic oscillator at the target's rate n (Vallado §6.8), so
+/// DV4 must set the rate to −z4 n cot(nτ) to cross the target plane at the gate τ later, and
+/// DV5 then nulls the rate z4 n / sin(nτ) left there.
+struct PlaneSplit {
+    y0: f64,
+    z4: f64,
+    zdot4: f64,
+    dz4_dy: f64,
+    dzdot4_dy: f64,
+    n_rad_s: f64,
+    tau_s: f64,
+    /// In-plane Δv of DV3, DV4, DV5 (m/s), combined with their out-of-plane parts as vectors.
+    p3: f64,
+    p4: f64,
+    p5: f64,
+}
+
+/// DV3's cross-track component (m/s) minimising the estimated |DV3| + |DV4| + |DV5|. The cost
+/// is a sum of √(p² + affine(y)²), convex in y, and its minimiser lies between the roots of the
+/// affine parts: golden-section search there. Convexity makes the minimiser (and the Δv)
+/// continuous in the slots, unlike targeting z4 = 0, which is singular at half revolutions.
+fn plane_split(p: &PlaneSplit) -> f64 {
+    let nt = p.n_rad_s * p.tau_s;
+    let (s, c) = nt.sin_cos();
+    // A final transfer of a whole number of half revolutions cannot null the out-of-plane
+    // position at the gate (rejected by the slot validation; kept finite here).
+    if !(s.abs() > 1e-3 && p.n_rad_s.is_finite()) {
+        return p.y0;
+    }
+    let n = p.n_rad_s;
+    // Terms as (p, value at y = 0, slope): cost √(p² + (v0 + k y)²).
+    let z = |y: f64| p.z4 + p.dz4_dy * (y - p.y0);
+    let zd = |y: f64| p.zdot4 + p.dzdot4_dy * (y - p.y0);
+    let dv4 = |y: f64| -z(y) * n * c / s - zd(y);
+    let dv5 = |y: f64| z(y) * n / s;
+    let cost = |y: f64| p.p3.hypot(y) + p.p4.hypot(dv4(y)) + p.p5.hypot(dv5(y));
+    let mut lo = 0.0_f64;
+    let mut hi = 0.0_f64;
+    for f in [&dv4 as &dyn Fn(f64) -> f64, &dv5] {
+        let k = f(1.0) - f(0.0);
+        if k.abs() > 1e-9 {
+            let root = -f(0.0) / k;
+            if root.is_finite() {
+                lo = lo.min(root);
+                hi = hi.max(root);
+            }
+        }
+    }
+    let (mut a, mut b) = (lo - 1.0, hi + 1.0);
+    let g = 0.5 * (5.0_f64.sqrt() - 1.0);
+    let mut x1 = b - g * (b - a);
+    let mut x2 = a + g * (b - a);
+    let (mut f1, mut f2) = (cost(x1), cost(x2));
+    for _ in 0..200 {
+        if b - a < 1e-6 {
+            break;
+        }
+        if f1 <= f2 {
+            b = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = b - g * (b - a);
+            f1 = cost(x1);
+        } else {
+            a = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = a + g * (b - a);
+            f2 = cost(x2);
+        }
+    }
+    0.5 * (a + b)
+}
+
 /// Stages 1 and 2 of the differential correction (with the flyer's burn mode), then DV5.
 /// Returns the gate miss (m, m/s) just after DV5 (impulsive evaluation at the gate epoch).
 #[allow(clippy::too_many_arguments)]
@@ -1070,41 +1279,94 @@ fn solve_stages(
     tgt4: &OrbitState,
     aim4: &Vector3<f64>,
     gate: &OrbitState,
+    transfer_inplane_m_s: f64,
     iterations: &mut usize,
 ) -> Result<(f64, f64), RendezvousError> {
-    // Stage 1: DV3 → relative position at t4 = aim.
+    // Stage 1: DV3. Its along-track component puts the chaser on the aim point's along-track
+    // position at t4 (the phase: what DV3 is for); it has no radial component (the radius at
+    // t4 is left to DV4's Lambert transfer); its cross-track component is the one that
+    // minimises the estimated Δv of DV3 + DV4 + DV5 (see `plane_split`). Targeting the full
+    // position at t4 instead is singular: the radial position does not respond to in-plane
+    // impulses after whole revolutions, the out-of-plane position not to a cross-track one
+    // after half revolutions (CW: sin(nΔt)/n, 2(1 − cos nΔt)/n), and the burn grew as
+    // 1/|sin(nΔt)| near them (139 m/s at 0.05 rev from a half revolution on the flagship).
+    // The along-track response, (4 sin nΔt − 3nΔt)/n to a tangential impulse, is never zero.
     let (pre3, m3) = fly(flyer, chaser0, burns, cfg.chaser_mass_kg, 2)?;
     let t4 = burns[3].epoch;
     let b3_epoch = burns[3 - 1].epoch;
     let tol1 = 50.0_f64.max(cfg.gate_tolerance_m);
-    let (x3, _, it1) = {
-        let mut miss = |x: &Vector3<f64>| -> Result<Vector3<f64>, RendezvousError> {
-            let b = Burn {
-                epoch: b3_epoch,
-                dv_lvlh: *x,
-            };
-            let start = flyer.coast_to_burn_start(&pre3, &b, m3)?;
-            let (end, _) = flyer.execute(&start, &b, m3)?;
-            let s4 = flyer.coast(&end, t4)?;
-            let c = proximity::curvilinear_from_pair(&InertialPair {
-                target_r: tgt4.r,
-                target_v: tgt4.v,
-                chaser_r: s4.r,
-                chaser_v: s4.v,
-            })?;
-            Ok(c.rho.into_raw() - aim4)
+    // Out-of-plane state (curvilinear W, m and m/s) at t4 after DV3 = `x`.
+    let oop_at_t4 = |flyer: &mut Flyer,
+                     x: &Vector3<f64>|
+     -> Result<(Vector3<f64>, [f64; 2]), RendezvousError> {
+        let b = Burn {
+            epoch: b3_epoch,
+            dv_lvlh: *x,
         };
-        newton3(
-            burns[2].dv_lvlh,
+        let start = flyer.coast_to_burn_start(&pre3, &b, m3)?;
+        let (end, _) = flyer.execute(&start, &b, m3)?;
+        let s4 = flyer.coast(&end, t4)?;
+        let c = proximity::curvilinear_from_pair(&InertialPair {
+            target_r: tgt4.r,
+            target_v: tgt4.v,
+            chaser_r: s4.r,
+            chaser_v: s4.v,
+        })?;
+        Ok((c.rho.into_raw(), [c.rho.z(), c.rho_dot.z()]))
+    };
+    // Weight of the third equation (burn component − chosen value): 1 mm/s ≙ 1 m of miss.
+    const W_OOP_S: f64 = 1_000.0;
+    let solve1 = |flyer: &mut Flyer,
+                  x0: Vector3<f64>,
+                  y_oop: f64|
+     -> Result<(Vector3<f64>, usize), RendezvousError> {
+        let mut miss = |x: &Vector3<f64>| -> Result<Vector3<f64>, RendezvousError> {
+            let (rho, _) = oop_at_t4(flyer, x)?;
+            Ok(Vector3::new(
+                rho.y - aim4.y,
+                W_OOP_S * (x.y - y_oop),
+                W_OOP_S * x.z,
+            ))
+        };
+        let (x, _, it) = newton3(
+            x0,
             1e-3,
             tol1,
             cfg.max_iterations,
             "DV3 correction",
             &mut miss,
-        )?
+        )?;
+        Ok((x, it))
     };
+    let x_start = burns[2].dv_lvlh;
+    let (x3a, it1a) = solve1(flyer, x_start, x_start.y)?;
+    // Linear out-of-plane sensitivities at t4 to DV3's cross-track component.
+    let dy = 1.0;
+    let (_, o0) = oop_at_t4(flyer, &x3a)?;
+    let (_, o1) = oop_at_t4(flyer, &(x3a + Vector3::new(0.0, dy, 0.0)))?;
+    let n_t = tgt4.angular_momentum().norm() / tgt4.r.norm_squared();
+    let tau = (gate.epoch - t4).to_seconds();
+    let (p4, p5) = if burns[3].dv_lvlh == Vector3::zeros() {
+        (transfer_inplane_m_s, transfer_inplane_m_s)
+    } else {
+        let ip = |v: &Vector3<f64>| v.x.hypot(v.z);
+        (ip(&burns[3].dv_lvlh), ip(&burns[4].dv_lvlh))
+    };
+    let y_star = plane_split(&PlaneSplit {
+        y0: x3a.y,
+        z4: o0[0],
+        zdot4: o0[1],
+        dz4_dy: (o1[0] - o0[0]) / dy,
+        dzdot4_dy: (o1[1] - o0[1]) / dy,
+        n_rad_s: n_t,
+        tau_s: tau,
+        p3: x3a.x.hypot(x3a.z),
+        p4,
+        p5,
+    });
+    let (x3, it1b) = solve1(flyer, Vector3::new(x3a.x, y_star, x3a.z), y_star)?;
     burns[2].dv_lvlh = x3;
-    *iterations += it1;
+    *iterations += it1a + it1b;
 
     // Stage 2: DV4 → position at the gate epoch. First guess: Lambert from the state at t4.
     let (mut pre4, m4) = fly(flyer, chaser0, burns, cfg.chaser_mass_kg, 3)?;
@@ -1200,5 +1462,32 @@ mod tests {
         let mut c = RendezvousConfig::soyuz_two_day();
         c.proximity.hold_distance_m = 5_000.0;
         assert!(c.validate().is_err());
+        let mut c = RendezvousConfig::soyuz_two_day();
+        c.dv3_rev = c.dv4_rev - 0.5;
+        assert!(c.validate().unwrap_err().to_string().contains("dv3_rev"));
+    }
+
+    /// Gate slot from the docking revolution: the proximity phase (2700 + 600 + 199.5/0.2 s
+    /// = 4297.5 s) at a rate of 2π/5400 rad/s is 0.795833 rev, and DV4 keeps its 0.45 rev.
+    #[test]
+    fn derives_the_gate_from_the_docking_revolution() {
+        let mut c = RendezvousConfig::soyuz_two_day();
+        c.docking_rev = Some(33.05);
+        assert!(c.validate().is_ok());
+        let d = c.with_derived_slots(TAU / 5400.0).unwrap();
+        assert!(
+            (d.gate_rev - (33.05 - 4297.5 / 5400.0)).abs() < 1e-12,
+            "{}",
+            d.gate_rev
+        );
+        assert!((d.gate_rev - d.dv4_rev - 0.45).abs() < 1e-12);
+        assert_eq!(d.docking_rev, None);
+        // Too early: the derived DV4 would come before DV3 + 1 rev.
+        c.docking_rev = Some(17.5);
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("docking_rev"), "{e}");
+        c.docking_rev = Some(18.3);
+        let e = c.with_derived_slots(TAU / 5400.0).unwrap_err().to_string();
+        assert!(e.contains("docking_rev") && e.contains("dv3_rev"), "{e}");
     }
 }

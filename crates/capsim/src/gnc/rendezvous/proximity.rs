@@ -86,6 +86,16 @@ impl Default for ProximityConfig {
 }
 
 impl ProximityConfig {
+    /// Nominal duration (s) from the end of the braking burn at the gate to contact: the
+    /// transfer to the hold point, the station keeping, then the closing from the hold point
+    /// to the contact distance at the closing speed (the flown duration differs by the
+    /// guidance's interpolation of the contact within a step).
+    pub fn nominal_duration_s(&self) -> f64 {
+        self.gate_to_hold_s
+            + self.hold_duration_s
+            + (self.hold_distance_m - self.contact_distance_m) / self.closing_speed_m_s
+    }
+
     /// Checks the numbers; the hold point must be inside the gate.
     pub fn validate(&self, gate_behind_m: f64) -> Result<(), RendezvousError> {
         for (name, v) in [
