@@ -47,3 +47,24 @@ fn shipped_scenarios_validate() {
     }
     assert!(n >= 1);
 }
+
+/// `EntrySpec::shifted_start` (the Monte-Carlo shared coast) keeps every absolute epoch: the
+/// start moves by dt, the ignition stays at the same UTC; a shift past the ignition is an error
+/// that names the burn and the [mc] key.
+#[test]
+fn shifted_start_keeps_the_burn_epoch() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/soyuz-tma-11.toml");
+    let spec = ScenarioSpec::read(&p).unwrap();
+    let e = spec.entry.expect("[entry]");
+    let burn = e.deorbit.as_ref().expect("deorbit burn").ignition_t_s;
+    let dt = burn - 600.0;
+    let s = e.shifted_start(dt).unwrap();
+    assert!(((s.start_epoch() - e.start_epoch()).to_seconds() - dt).abs() < 1e-6);
+    let b2 = s.deorbit.as_ref().unwrap().ignition_t_s;
+    assert!((b2 - 600.0).abs() < 1e-9, "{b2}");
+    let err = e.shifted_start(burn + 1.0).unwrap_err();
+    assert!(
+        err.contains("deorbit ignition") && err.contains("start_before_burn_s"),
+        "{err}"
+    );
+}
