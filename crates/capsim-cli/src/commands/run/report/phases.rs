@@ -189,11 +189,20 @@ pub(super) fn add_phase_numbers(d: &RunData, numbers: &mut MissionNumbers) {
             &utc_text(o.result.docking_epoch),
             &diff,
             &format!(
-                "Planned 2-day profile on the full force model: the approach gate is reached at \
-                 {}; the proximity timeline after it (transfer to a hold point, station-keeping, \
-                 closing at constant speed) is assumed, not published. Total Δv {:.1} m/s.",
+                "Planned 2-day profile on the full force model{}: the approach gate is reached \
+                 at {}; the proximity timeline after it (transfer to a hold point, \
+                 station-keeping, closing at constant speed) is assumed, not published. Total \
+                 Δv {:.1} m/s, propellant {:.0} kg{}.",
+                o.spec.config.docking_rev.map_or(String::new(), |r| format!(
+                    ", docking planned {r:.2} revolutions after insertion"
+                )),
                 utc_text(o.result.gate_epoch),
-                o.result.total_dv_m_s
+                o.result.total_dv_m_s,
+                o.result.total_propellant_kg,
+                o.spec
+                    .published_total_dv
+                    .as_deref()
+                    .map_or(String::new(), |t| format!(" (published: {t})"))
             ),
         );
     }
