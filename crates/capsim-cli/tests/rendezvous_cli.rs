@@ -2,20 +2,37 @@
 
 use std::process::Command;
 
-#[test]
-fn slots_out_of_order_exit_2_without_outputs() {
-    let dir = tempfile::tempdir().unwrap();
+/// `capsim rendezvous SCENARIO --out DIR`.
+fn rendezvous(scenario: &std::path::Path, out: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_capsim"))
+        .args([
+            "rendezvous",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap()
+}
+
+/// The flagship scenario without its `docking_rev` line, so that a test can give the gate
+/// slots itself (the two are exclusive).
+fn flagship_without_docking_rev() -> String {
     let src = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../scenarios/soyuz-tma-11.toml"
     ))
     .unwrap();
-    // The gate slots replace the flagship's docking_rev (the two are exclusive).
-    let src: String = src
-        .lines()
+    src.lines()
         .filter(|l| !l.starts_with("docking_rev"))
         .map(|l| format!("{l}\n"))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn slots_out_of_order_exit_2_without_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = flagship_without_docking_rev();
     let bad = src.replace(
         "profile = \"soyuz-2day\"",
         "profile = \"n-orbit\"\ndv1_rev = 3.5\ndv2_rev = 3.0\ndv3_rev = 16.55\ndv4_rev = 32.3\ngate_rev = 33.05",
@@ -23,15 +40,7 @@ fn slots_out_of_order_exit_2_without_outputs() {
     let scen = dir.path().join("s.toml");
     std::fs::write(&scen, bad).unwrap();
     let out = dir.path().join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_capsim"))
-        .args([
-            "rendezvous",
-            scen.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = rendezvous(scen.as_path(), out.as_path());
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
@@ -123,15 +132,7 @@ fn budget_exceeded_exit_2_without_outputs() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_capsim"))
-        .args([
-            "rendezvous",
-            scen.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = rendezvous(scen.as_path(), out.as_path());
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("budget"), "{err}");
@@ -147,16 +148,7 @@ fn budget_exceeded_exit_2_without_outputs() {
 /// without any saving, so < 150 m/s.
 #[test]
 fn flagship_slots_that_used_to_jump_close_with_bounded_delta_v() {
-    let src = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../scenarios/soyuz-tma-11.toml"
-    ))
-    .unwrap();
-    let src: String = src
-        .lines()
-        .filter(|l| !l.starts_with("docking_rev"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let src = flagship_without_docking_rev();
     for gate in [32.25, 32.30, 32.35, 32.75] {
         let dir = tempfile::tempdir().unwrap();
         let scen = dir.path().join("s.toml");
@@ -166,15 +158,7 @@ fn flagship_slots_that_used_to_jump_close_with_bounded_delta_v() {
         );
         std::fs::write(&scen, src.replace("profile = \"soyuz-2day\"", &slots)).unwrap();
         let out = dir.path().join("out");
-        let o = Command::new(env!("CARGO_BIN_EXE_capsim"))
-            .args([
-                "rendezvous",
-                scen.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ])
-            .output()
-            .unwrap();
+        let o = rendezvous(scen.as_path(), out.as_path());
         assert!(
             o.status.success(),
             "gate {gate}: {}",

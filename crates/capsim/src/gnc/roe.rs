@@ -490,6 +490,18 @@ mod tests {
         assert!((back.raan_rad - t.raan_rad).abs() < 1e-14);
     }
 
+    /// A ~1 km set of relative elements used by the map tests.
+    fn sample_roe() -> Roe {
+        Roe {
+            da: 3e-5,
+            dlambda_rad: -1.1e-4,
+            dex: 4e-5,
+            dey: -7e-5,
+            dix_rad: 6e-5,
+            diy_rad: -5e-5,
+        }
+    }
+
     /// The analytic first-order map equals the central difference of the exact nonlinear map
     /// (inertial states from elements, then `relative_state_rsw`) along the ROE direction.
     /// Central-difference truncation is O((ε|δα|)²) ≈ 1e-12 relative and rounding of ~1e-9 m
@@ -500,14 +512,7 @@ mod tests {
         use crate::frames::local::relative_state_rsw;
         let t = target();
         let (tr, tv) = state_of(&t);
-        let roe = Roe {
-            da: 3e-5,
-            dlambda_rad: -1.1e-4,
-            dex: 4e-5,
-            dey: -7e-5,
-            dix_rad: 6e-5,
-            diy_rad: -5e-5,
-        };
+        let roe = sample_roe();
         let lin = roe_to_rsw_eccentric(&roe, &t, MU).unwrap();
         let chaser_at = |s: f64| {
             let d_raan = s * roe.diy_rad / t.i_rad.sin();
@@ -550,14 +555,7 @@ mod tests {
         t.ex = 0.0;
         t.ey = 0.0;
         let n = t.mean_motion_rad_s(MU);
-        let roe = Roe {
-            da: 3e-5,
-            dlambda_rad: -1.1e-4,
-            dex: 4e-5,
-            dey: -7e-5,
-            dix_rad: 6e-5,
-            diy_rad: -5e-5,
-        };
+        let roe = sample_roe();
         let a = roe_to_rsw_eccentric(&roe, &t, MU).unwrap();
         let b = roe_to_rsw_near_circular(&roe, t.a_m, n, t.u_mean_rad);
         assert!((a.rho - b.rho).norm() < 1e-9, "{:?} vs {:?}", a.rho, b.rho);

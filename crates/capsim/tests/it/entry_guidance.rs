@@ -89,28 +89,9 @@ fn guidance_is_deterministic_and_rejects_bad_settings() {
 /// nothing.
 #[test]
 fn navigation_bias_moves_the_landing() {
-    let (cfg, x0) = soyuz_like(false);
-    let opts = EntryOptions::default();
-    let target = simulate_entry(&cfg, &x0, &mut ConstantBank { bank_rad: 0.5 }, &opts)
-        .unwrap()
-        .summary
-        .touchdown
-        .unwrap();
     let land = |bias_n_m: f64| {
-        let mut pc = PredictorCorrectorConfig::new(
-            target.lat_deg,
-            target.lon_deg,
-            predictor_for(&cfg),
-            10_500.0,
-        );
-        pc.nav_position_bias_enu_m = [0.0, bias_n_m, 0.0];
-        let mut law = PredictorCorrector::new(pc).unwrap();
-        let t = simulate_entry(&cfg, &x0, &mut law, &EntryOptions::default())
-            .unwrap()
-            .summary
-            .touchdown
-            .unwrap();
-        (t.lat_deg, t.lon_deg)
+        let (lat, lon, _) = guided_with_nav_error([0.0, bias_n_m, 0.0], [0.0; 3]);
+        (lat, lon)
     };
     let (a, b, c) = (land(0.0), land(0.0), land(2_000.0));
     assert_eq!(a, b);
@@ -189,6 +170,25 @@ fn pred_cfg_mass(cfg: &EntryConfig) -> f64 {
 /// the last cycles before the freeze only partly correct).
 #[test]
 fn navigation_velocity_error_grows_the_position_error() {
+    let (a, b) = (
+        guided_with_nav_error([0.0; 3], [0.0; 3]),
+        guided_with_nav_error([0.0; 3], [0.0, 5.0, 0.0]),
+    );
+    let d = distance_bearing(a.0, a.1, b.0, b.1).0;
+    let grown = 5.0 * (b.2.frozen_at_s - b.2.activated_at_s);
+    assert!(
+        (0.5 * grown..1.5 * grown).contains(&d),
+        "{d:.0} m vs v0·(t_freeze − t_act) = {grown:.0} m"
+    );
+}
+
+/// The Soyuz-like case guided onto the landing point of its 0.5 rad constant-bank descent, with
+/// the given navigation errors (position m, velocity m/s, local ENU): landing latitude and
+/// longitude (deg) and the guidance counters.
+fn guided_with_nav_error(
+    p_enu_m: [f64; 3],
+    v_enu_m_s: [f64; 3],
+) -> (f64, f64, capsim::entry::guidance::GuidanceStats) {
     let (cfg, x0) = soyuz_like(false);
     let opts = EntryOptions::default();
     let target = simulate_entry(&cfg, &x0, &mut ConstantBank { bank_rad: 0.5 }, &opts)
@@ -196,29 +196,19 @@ fn navigation_velocity_error_grows_the_position_error() {
         .summary
         .touchdown
         .unwrap();
-    let fly = |v_n: f64| {
-        let mut pc = PredictorCorrectorConfig::new(
-            target.lat_deg,
-            target.lon_deg,
-            predictor_for(&cfg),
-            10_500.0,
-        );
-        pc.nav_velocity_bias_enu_m_s = [0.0, v_n, 0.0];
-        let mut law = PredictorCorrector::new(pc).unwrap();
-        let r = simulate_entry(&cfg, &x0, &mut law, &opts).unwrap();
-        let t = r.summary.touchdown.unwrap();
-        (
-            t.lat_deg,
-            t.lon_deg,
-            law.stats.frozen_at_s,
-            law.stats.activated_at_s,
-        )
-    };
-    let (a, b) = (fly(0.0), fly(5.0));
-    let d = distance_bearing(a.0, a.1, b.0, b.1).0;
-    let grown = 5.0 * (b.2 - b.3);
-    assert!(
-        (0.5 * grown..1.5 * grown).contains(&d),
-        "{d:.0} m vs v0·(t_freeze − t_act) = {grown:.0} m"
+    let mut pc = PredictorCorrectorConfig::new(
+        target.lat_deg,
+        target.lon_deg,
+        predictor_for(&cfg),
+        10_500.0,
     );
+    pc.nav_position_bias_enu_m = p_enu_m;
+    pc.nav_velocity_bias_enu_m_s = v_enu_m_s;
+    let mut law = PredictorCorrector::new(pc).unwrap();
+    let t = simulate_entry(&cfg, &x0, &mut law, &opts)
+        .unwrap()
+        .summary
+        .touchdown
+        .unwrap();
+    (t.lat_deg, t.lon_deg, law.stats)
 }
