@@ -1165,9 +1165,9 @@ impl EntrySpec {
         let shift = |t: &mut f64, what: &str| -> Result<(), String> {
             *t -= dt_s;
             if *t < 0.0 {
+                // No numbers in the message: Monte-Carlo failures are grouped by reason.
                 Err(format!(
-                    "{what} comes {:.3} s before the shared start ({dt_s:.3} s after the [entry] start): lower [mc] start_before_burn_s, or set it to 0",
-                    -*t
+                    "{what} comes before the shared start of the samples: lower [mc] start_before_burn_s, or set it to 0"
                 ))
             } else {
                 Ok(())

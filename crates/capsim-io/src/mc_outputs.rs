@@ -359,7 +359,11 @@ pub fn write_outputs(
         .map_err(io("summary.json"))?;
     // Marks meant for another descent mode (e.g. the real ballistic landing) stay off.
     let mut shown = spec.clone();
-    shown.marks.retain(|m| m.shown_for(&fp.model));
+    shown.marks.retain(|m| {
+        m.modes.is_empty()
+            || (!s.counts_by_mode.is_empty()
+                && m.shown_for(s.counts_by_mode.keys().map(|k| k.as_str())))
+    });
     let spec = &shown;
     let features = footprint_features(s, spec);
     write_geojson(&dir.join("footprint.geojson"), &features).map_err(io("footprint.geojson"))?;

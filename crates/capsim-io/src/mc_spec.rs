@@ -132,18 +132,15 @@ pub struct Mark {
     pub lat_deg: f64,
     pub lon_deg: f64,
     pub radius_km: Option<f64>,
-    /// Drawn only on campaigns run with `--mode` one of these ("guided", "ballistic");
-    /// empty: on every campaign.
+    /// Drawn only on campaigns whose samples all flew one of these modes ("guided",
+    /// "ballistic"); empty (key omitted): on every campaign.
     pub modes: Vec<String>,
 }
 
 impl Mark {
-    /// Whether the mark belongs on a campaign of this model string (`entry:ballistic`, …).
-    pub fn shown_for(&self, model: &str) -> bool {
-        self.modes.is_empty()
-            || model
-                .split_once(':')
-                .is_some_and(|(_, m)| self.modes.iter().any(|x| x == m))
+    /// Whether the mark belongs on a campaign whose successful samples flew `modes`.
+    pub fn shown_for<'a>(&self, mut modes: impl Iterator<Item = &'a str>) -> bool {
+        self.modes.is_empty() || modes.all(|m| self.modes.iter().any(|x| x == m))
     }
 }
 
@@ -328,6 +325,14 @@ pub fn validate(
             continue;
         }
         let modes = r.modes.clone().unwrap_or_default();
+        if r.modes.as_ref().is_some_and(|m| m.is_empty()) {
+            errors.push(at(
+                m.span(),
+                &format!("mark[{i}].modes"),
+                "an empty list: give one or more of \"guided\", \"ballistic\", or omit the key to draw the mark on every campaign".into(),
+            ));
+            continue;
+        }
         if let Some(bad) = modes
             .iter()
             .find(|m| !["guided", "ballistic"].contains(&m.as_str()))

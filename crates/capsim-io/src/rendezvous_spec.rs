@@ -245,9 +245,9 @@ pub fn validate(
                 d.span(),
                 "docking_rev",
                 format!(
-                    "docking_rev excludes {}: the gate and DV4 slots are derived from docking_rev (DV4 {} rev before the gate; docs/scenario-rendezvous.md)",
+                    "docking_rev excludes {}: the gate and DV4 slots are derived from docking_rev (DV4 {:.2} rev before the gate; docs/scenario.md, [rendezvous])",
                     given.join(" and "),
-                    cfg.gate_rev - cfg.dv4_rev
+                    RendezvousConfig::soyuz_two_day().gate_rev - RendezvousConfig::soyuz_two_day().dv4_rev
                 ),
             ));
         } else if docking_rev > 0.0 {

@@ -6,7 +6,8 @@
 //! serialised to TOML text and parsed again, which cost ~0.1 ms per sample (about 90 % of
 //! building a sample's `[entry]`, measured with perf). [`SpanlessValue`] walks the tree
 //! directly and answers `Spanned` requests with an empty span (0..0): the numbers in a
-//! dispersed tree have no place in the file anyway, and errors are reported by key path.
+//! dispersed tree have no place in the file anyway. Errors carry serde's message (an unknown
+//! field is named; a type error names the expected type, not the key path).
 //!
 //! Shape: a small `serde::Deserializer` over `&toml::Value` (Serde data model: Tolnay et al.,
 //! serde.rs, "Implementing a Deserializer"): tables are maps, arrays sequences, strings may
@@ -21,7 +22,7 @@ const SPANNED_START: &str = "$__serde_spanned_private_start";
 const SPANNED_END: &str = "$__serde_spanned_private_end";
 const SPANNED_VALUE: &str = "$__serde_spanned_private_value";
 
-/// A deserialisation error: a message (key paths come from serde's own messages).
+/// A deserialisation error: serde's message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValueDeError(pub String);
 

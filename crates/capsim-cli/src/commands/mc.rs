@@ -113,7 +113,7 @@ pub struct EntryContext {
 /// when there is nothing to share (no burn, a burn within `lead_s` of the start, or an event
 /// — a separation, a chute — before the end of the shared arc).
 ///
-/// Why: the coast is ~2.5 h (1.7 orbits) of the flagship's ~3.4 h descent and ~40 % of a
+/// Why: the coast is ~2.6 h (1.7 orbits) of the flagship's ~3.4 h descent and ~40 % of a
 /// sample's integration steps, while what is dispersed acts from the burn on (ignition time,
 /// Δv, pointing, mass, aerodynamics, density, winds, chutes). Dispersions of the stack's drag
 /// during the coast are dropped by sharing it; docs/mc.md gives the landing-point difference
@@ -196,8 +196,10 @@ fn entry_sample(ctx: &EntryContext, t: &Tree) -> Result<capsim_io::mc_spec::Mode
         _ => e.guided.clone(),
     };
     let mut law = guidance.bank_law(mode)?;
-    let r = simulate_entry(&cfg, &x0, law.as_mut(), &e.options(false))
-        .map_err(|err| err.to_string())?;
+    let mut opts = e.options(false);
+    // The run's time limit counts from the [entry] start, like the shifted times.
+    opts.max_time_s -= ctx.shift_s;
+    let r = simulate_entry(&cfg, &x0, law.as_mut(), &opts).map_err(|err| err.to_string())?;
     let s = &r.summary;
     let td = s.touchdown.ok_or("no touchdown")?;
     let burn = r

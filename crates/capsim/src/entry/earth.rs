@@ -174,8 +174,9 @@ impl EarthModel {
     }
 
     /// Geodetic latitude (rad), longitude (rad) and height above the ellipsoid or sphere (m)
-    /// of an Earth-fixed position. Exact closed form (Heikkinen 1982 / Zhu 1994); on the sphere,
-    /// geocentric latitude and radial height.
+    /// of an Earth-fixed position ([`Self::geodetic_full`]: Bowring iterated twice, < 1e-6 m and
+    /// < 1e-12 rad from the exact closed form); on the sphere, geocentric latitude and radial
+    /// height.
     pub fn geodetic(&self, r: &Vector3<f64>) -> (f64, f64, f64) {
         let g = self.geodetic_full(r);
         (g.lat_rad(), g.lon_rad(), g.alt_m)

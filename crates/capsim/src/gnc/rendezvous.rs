@@ -175,8 +175,12 @@ impl RendezvousConfig {
             c.dv4_rev = c.gate_rev - transfer;
             c.docking_rev = None;
             c.validate().map_err(|e| {
+                let why = match e {
+                    RendezvousError::Config(m) => m,
+                    other => other.to_string(),
+                };
                 RendezvousError::Config(format!(
-                    "docking_rev = {dock} rev less the proximity phase ({prox_rev:.3} rev) puts the gate at {:.3} rev and DV4 at {:.3} rev: {e}",
+                    "docking_rev = {dock:.3} rev less the proximity phase ({prox_rev:.3} rev) puts the gate at {:.3} rev and DV4 at {:.3} rev: {why}",
                     c.gate_rev, c.dv4_rev
                 ))
             })?;
@@ -187,24 +191,35 @@ impl RendezvousConfig {
     /// Checks the numbers and the order of the slots.
     pub fn validate(&self) -> Result<(), RendezvousError> {
         if let Some(d) = self.docking_rev {
-            // The gate comes before docking (the derived slots are checked again once the
-            // target's rate is known, by `with_derived_slots`).
-            let min = self.dv3_rev + 1.0 + (self.gate_rev - self.dv4_rev);
+            // The gate and DV4 are derived from docking_rev once the target's rate is known
+            // (`with_derived_slots`, which checks them); here only what precedes them, and a
+            // bound with the proximity phase counted at a 105-min period (a LEO target at up
+            // to ~1000 km: a longer period would make the bound smaller, never reject more).
+            const MAX_LEO_PERIOD_S: f64 = 6300.0;
+            let transfer = self.gate_rev - self.dv4_rev;
+            let prox = self.proximity.nominal_duration_s() / MAX_LEO_PERIOD_S;
+            let min = self.dv3_rev + 1.0 + transfer + prox;
             if !(d.is_finite() && d > min) {
                 return Err(RendezvousError::Config(format!(
-                    "docking_rev = {d} rev must be finite and after dv3_rev + 1 rev + the final transfer (gate_rev − dv4_rev) = {min:.3} rev"
+                    "docking_rev = {d:.3} rev must be after dv3_rev + 1 rev + the final transfer ({transfer:.2} rev) + the proximity phase (≥ {prox:.2} rev) = {min:.2} rev"
                 )));
             }
         }
-        let slots = [
+        let derived = self.docking_rev.is_some();
+        let all_slots = [
             ("dv1_rev", self.dv1_rev),
             ("dv2_rev", self.dv2_rev),
             ("dv3_rev", self.dv3_rev),
             ("dv4_rev", self.dv4_rev),
             ("gate_rev", self.gate_rev),
         ];
+        let slots = if derived {
+            &all_slots[..3]
+        } else {
+            &all_slots[..]
+        };
         let mut prev = ("insertion", 0.0);
-        for (name, v) in slots {
+        for &(name, v) in slots {
             if !(v.is_finite() && v > prev.1) {
                 return Err(RendezvousError::Config(format!(
                     "burn slot {name} = {v} rev must come after {} = {} rev (slots in order DV1 < DV2 < DV3 < DV4 < gate)",
@@ -214,14 +229,18 @@ impl RendezvousConfig {
             prev = (name, v);
         }
         let transfer = self.gate_rev - self.dv4_rev;
-        if (2.0 * transfer - (2.0 * transfer).round()).abs() < 0.05 {
+        if !derived && (2.0 * transfer - (2.0 * transfer).round()).abs() < 0.05 {
             return Err(RendezvousError::Config(format!(
                 "final transfer gate_rev − dv4_rev = {transfer:.3} rev is within 0.025 rev of a multiple of half a revolution: the Lambert transfer plane is undefined there"
             )));
         }
-        // DV3 moves to the relative node within ±0.3 rev of its slot, and must stay half a
-        // revolution clear of DV2 and DV4.
-        let corr = self.dv4_rev - self.dv3_rev;
+        // DV3 moves to the relative node within ±0.3 rev of its slot: its slot keeps 0.5 rev
+        // from DV2 and 1 rev from DV4 (the node search stops 0.5 rev before DV4).
+        let corr = if derived {
+            f64::INFINITY
+        } else {
+            self.dv4_rev - self.dv3_rev
+        };
         if corr < 1.0 || self.dv3_rev - self.dv2_rev < 0.5 {
             return Err(RendezvousError::Config(format!(
                 "dv3_rev = {} rev must be at least 0.5 rev after dv2_rev = {} rev and 1 rev before dv4_rev = {} rev (DV3 moves to the relative node within ±0.3 rev of its slot)",
@@ -519,7 +538,7 @@ fn gate_state(target: &OrbitState, offset: &Vec3<Lvlh>) -> Result<OrbitState, Re
 /// The epoch nearest `t_nom` within ±`half_window_s` (and before `latest`) at which the
 /// chaser, coasting from `chaser`, crosses the target's orbital plane (r_c · ĥ_t = 0, both
 /// propagated with their force models on a common 20 s grid, crossing interpolated linearly).
-/// None when the planes do not cross there (coplanar orbits).
+/// None when the planes do not cross there, or the orbits are coplanar (planes within 1e-9 rad).
 fn relative_node_near(
     chaser_prop: &OrbitPropagator,
     target_prop: &OrbitPropagator,
@@ -551,10 +570,23 @@ fn relative_node_near(
         .zip(ts.samples.iter())
         .filter(|(c, t)| c.epoch == t.epoch)
         .collect();
+    // Coplanar orbits (or planes within ~1e-9 rad) have no node: every z is rounding noise.
+    let wedge = cs
+        .final_state
+        .angular_momentum()
+        .raw()
+        .normalize()
+        .cross(&ts.final_state.angular_momentum().raw().normalize());
+    if wedge.norm() < 1e-9 {
+        return Ok(None);
+    }
     for w in pairs.windows(2) {
         let (za, zb) = (z(w[0].0, w[0].1), z(w[1].0, w[1].1));
-        if za == 0.0 || za.signum() != zb.signum() {
+        if za != zb && (za == 0.0 || za.signum() != zb.signum()) {
             let f = za / (za - zb);
+            if !f.is_finite() {
+                continue;
+            }
             let dt = (w[1].0.epoch - w[0].0.epoch).to_seconds();
             let e = w[0].0.epoch + Duration::from_seconds(f * dt);
             let closer = match best {
@@ -946,7 +978,7 @@ pub fn plan_rendezvous(
     // paid again by DV4 and DV5 (the Δv then depends on where the slot falls in the orbit).
     let (after2, _) = fly(&mut flyer, chaser0, &burns, cfg.chaser_mass_kg, 2)?;
     let half_window_s = 0.3 * TAU / rate_req;
-    propagations += 2;
+    propagations += 4; // relative_node_near: two to the window, two across it
     if let Some(t3n) = relative_node_near(
         chaser_prop,
         target_prop,

@@ -330,3 +330,33 @@ fn docking_rev_sets_the_docking_epoch() {
     assert!(d.abs() < 0.02 * period, "{d} s");
     assert!(r.gate_miss_m < 10.0 && r.gate_miss_m_s < 0.1);
 }
+
+/// Exactly coplanar orbits (both equatorial) have no relative node for DV3: the planner must
+/// plan without one (or fail with an error), never panic on the 0/0 of a node search.
+#[test]
+fn coplanar_orbits_plan_without_a_node() {
+    let epoch = Epoch::from_gregorian_utc(2007, 10, 10, 13, 31, 27, 700_000_000);
+    let eq = |a: f64, e: f64, ta_deg: f64| Keplerian {
+        a_m: a,
+        e,
+        i_rad: 0.0,
+        raan_rad: 0.0,
+        argp_rad: 0.0,
+        true_anomaly_rad: ta_deg.to_radians(),
+    };
+    let rp = 6_371_000.0 + 200_000.0;
+    let ra = 6_371_000.0 + 242_000.0;
+    let chaser = eq(0.5 * (rp + ra), (ra - rp) / (ra + rp), 0.0)
+        .to_state(epoch, GM_EARTH_M3_S2)
+        .unwrap();
+    let target = eq(6_371_000.0 + 342_000.0, 0.0, 200.0)
+        .to_state(epoch, GM_EARTH_M3_S2)
+        .unwrap();
+    let p = j2_propagator();
+    let cfg = RendezvousConfig::soyuz_two_day();
+    // A panic fails the test; an answer must close like any other, an error must say why.
+    match plan_rendezvous(&chaser, &target, &p, &p, &cfg) {
+        Ok(r) => assert!(r.gate_miss_m < 10.0, "{}", r.gate_miss_m),
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+}

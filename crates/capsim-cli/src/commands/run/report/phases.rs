@@ -189,10 +189,11 @@ pub(super) fn add_phase_numbers(d: &RunData, numbers: &mut MissionNumbers) {
             &utc_text(o.result.docking_epoch),
             &diff,
             &format!(
-                "Planned 2-day profile on the full force model{}: the approach gate is reached \
+                "Planned {} profile on the full force model{}: the approach gate is reached \
                  at {}; the proximity timeline after it (transfer to a hold point, \
                  station-keeping, closing at constant speed) is assumed, not published. Total \
                  Δv {:.1} m/s, propellant {:.0} kg{}.",
+                o.spec.config.profile,
                 o.spec.config.docking_rev.map_or(String::new(), |r| format!(
                     ", docking planned {r:.2} revolutions after insertion"
                 )),
