@@ -360,3 +360,19 @@ fn coplanar_orbits_plan_without_a_node() {
         Err(e) => assert!(!e.to_string().is_empty()),
     }
 }
+
+/// `docking_rev` is checked against the slots the user gives, not against the default gate and
+/// DV4 it replaces: a long profile (DV3 on orbit 35, docking on orbit 50) is valid; a docking
+/// revolution that leaves no room for the final transfer and the proximity phase is not, and
+/// the message says so.
+#[test]
+fn docking_rev_is_checked_against_the_given_slots() {
+    let mut cfg = RendezvousConfig::soyuz_two_day();
+    cfg.dv3_rev = 34.0;
+    cfg.docking_rev = Some(49.05);
+    assert!(cfg.validate().is_ok(), "{:?}", cfg.validate());
+    let mut cfg = RendezvousConfig::soyuz_two_day();
+    cfg.docking_rev = Some(17.9); // dv3 16.35 + 1 + 0.45 + ≥ 0.68 proximity = 18.48
+    let e = cfg.validate().unwrap_err().to_string();
+    assert!(e.contains("docking_rev") && e.contains("proximity"), "{e}");
+}
