@@ -396,6 +396,13 @@ pub fn run(a: &Args) -> CliResult<()> {
                 ),
                 None => (x0, 0.0, entry.clone()),
             };
+            if shift_s > 0.0 {
+                crate::say!(
+                    "entry: the coast from {} is flown once; every sample starts {:.0} s before the nominal deorbit burn ([mc] start_before_burn_s)",
+                    capsim_io::timefmt::iso_utc_micro(entry.start_epoch()),
+                    mc.start_before_burn_s.unwrap_or_default()
+                );
+            }
             Some(EntryContext {
                 path: a.scenario.clone(),
                 x0,
