@@ -11,8 +11,9 @@
 //!   measure the range error at that point: the distance from the current position to the
 //!   predicted point, projected on the direction of the target, minus the distance to the target.
 //! * **Corrector**: when the range error exceeds `range_tol_m`, up to three trial predictions
-//!   (a first 10° step, then secant steps bounded to ±20°) on the bank magnitude to null that
-//!   error (range decreases as lift is rolled down), warm-started from the last solution,
+//!   (a first Newton step with the slope d(range)/d(bank) of the last cycle's secant — or a 10°
+//!   probe before there is one — then secant steps, all bounded to ±20°) on the bank magnitude
+//!   to null that error (range decreases as lift is rolled down), warm-started from the last solution,
 //!   clamped to [`PredictorCorrectorConfig::min_bank_rad`, `max_bank_rad`]; the best trial is
 //!   kept and the command moves at most 30° per cycle.
 //! * **Lateral logic**: a bank reversal when the target's crossrange (to the side of the current
