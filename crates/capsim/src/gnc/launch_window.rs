@@ -641,6 +641,75 @@ fn opportunity(
     })
 }
 
+/// The launcher's delivery for a given lift-off (the insertion model of the opportunities,
+/// without a target): the launch plane is the inertial plane through the site at lift-off
+/// with the insertion inclination, on the `node` branch (north- or south-easterly); the
+/// spacecraft is released `time_after_liftoff_s` later, `downrange_deg` along the ground
+/// track, into the requested perigee, apogee and true anomaly. Returns the GCRF state at
+/// insertion and the Earth-relative launch azimuth (rad). Same geometry as
+/// [`find_launch_opportunities`] (spherical launch triangle, Vallado 4th ed. §6.4; the Earth
+/// turning under the ascent for the downrange angle), so a lift-off at an opportunity's epoch
+/// reproduces that opportunity's insertion state.
+pub fn insertion_at_liftoff(
+    site: &Geodetic,
+    liftoff: Epoch,
+    node: Node,
+    insertion: &InsertionSpec,
+) -> Result<(OrbitState, f64), LaunchWindowError> {
+    for (what, x) in [
+        ("site latitude (rad)", site.lat_rad),
+        ("site longitude (rad)", site.lon_rad),
+        ("site altitude (m)", site.alt_m),
+    ] {
+        if !x.is_finite() {
+            return Err(bad(what, x, "must be finite"));
+        }
+    }
+    if site.lat_rad.abs() > core::f64::consts::FRAC_PI_2 {
+        return Err(bad(
+            "site latitude (rad)",
+            site.lat_rad,
+            "must be within ±π/2",
+        ));
+    }
+    let ins = Insertion::new(insertion)?;
+    let table = EopTable::shipped();
+    let (_, _, mu) = j2_model()?;
+    let r_site = geodetic_to_itrf(site).into_raw();
+    let s_hat = r_site.normalize();
+    let lat_gc = s_hat.z.clamp(-1.0, 1.0).asin();
+    let rho_m = (r_site.x * r_site.x + r_site.y * r_site.y).sqrt();
+    if lat_gc.abs() >= ins.i_rad.min(PI - ins.i_rad) {
+        return Err(LaunchWindowError::NoInPlanePasses {
+            site_lat_deg: lat_gc.to_degrees(),
+            inc_deg: ins.i_rad.to_degrees(),
+        });
+    }
+    let v_ins = ins.speed_m_s(mu);
+    let theta = EARTH_ROTATION_RATE_NOMINAL_RAD_S * ins.t_s;
+    // Site direction at lift-off in TEME axes (the inclination is to the true equator of
+    // date, whose pole differs from the ITRF's by the polar motion, ~1e-6 rad).
+    let eop = table.at(liftoff)?;
+    let s: Vec3<Itrf> = Vec3::from_raw(s_hat);
+    let s_g = gcrf_to_itrf(liftoff, &eop).inverse().apply(&s).into_raw();
+    let m_l = *teme_to_gcrf(liftoff, &eop).matrix();
+    let s_t = m_l.transpose() * s_g;
+    let lat_t = s_t.z.clamp(-1.0, 1.0).asin();
+    let (beta, az) = azimuths(lat_t, rho_m, ins.i_rad, v_ins, node);
+    let delta_i = inertial_downrange(lat_gc, beta, theta, ins.delta_g_rad)?;
+    // The inertial direction of motion along β.
+    let east = Vector3::z().cross(&s_t).normalize();
+    let north = s_t.cross(&east);
+    let along = east * beta.sin() + north * beta.cos();
+    let (sd, cd) = delta_i.sin_cos();
+    let p_g = m_l * (s_t * cd + along * sd);
+    let t_i = liftoff + ins.t_s * Unit::Second;
+    let eop_i = table.at(t_i)?;
+    let m = *teme_to_gcrf(t_i, &eop_i).matrix();
+    let p_teme = m.transpose() * p_g;
+    Ok((ins.state(t_i, &p_teme, node, &m, mu)?, az))
+}
+
 /// Angle from the chaser to the target in the target's osculating plane, along the target's
 /// motion, in [0, 2π) [rad].
 pub fn phase_angle_rad(chaser: &OrbitState, target: &OrbitState) -> f64 {
@@ -736,6 +805,69 @@ mod tests {
             best.phase_angle_rad.to_degrees()
         );
         assert!(dt.abs() < 180.0, "Δt = {dt} s");
+    }
+
+    /// `insertion_at_liftoff`: the insertion orbit has the requested shape, its plane contains
+    /// the site at lift-off (a launcher flying without yaw steering), the insertion point is the
+    /// requested ground angle downrange, and a lift-off Δt later turns the node east by the
+    /// Earth's rotation in Δt. At an opportunity's lift-off its plane is within 0.3° of the
+    /// opportunity's, which puts the insertion point in the *target's* plane and then applies
+    /// the insertion inclination (51.67° vs the ISS's 51.64°) there.
+    #[test]
+    fn insertion_at_liftoff_is_the_launch_plane_through_the_site() {
+        // The model's μ (EGM2008), and inclinations to the true equator of date (TEME axes).
+        let (_, _, mu) = j2_model().unwrap();
+        let ops = search(&iss());
+        let best = nearest(&ops, Node::Ascending, real_launch());
+        let spec = soyuz();
+        let (st, az) =
+            insertion_at_liftoff(&baikonur(), best.launch_epoch, Node::Ascending, &spec).unwrap();
+        assert_eq!(st.epoch, best.insertion_epoch);
+        let teme = |o: &OrbitState| {
+            let eop = EopTable::shipped().at(o.epoch).unwrap();
+            let m = teme_to_gcrf(o.epoch, &eop).matrix().transpose();
+            let (r, v) = (m * o.r.into_raw(), m * o.v.into_raw());
+            Keplerian::from_cartesian(&Vec3::from_raw(r), &Vec3::from_raw(v), mu).unwrap()
+        };
+        let k = teme(&st);
+        let (rp, ra) = (k.a_m * (1.0 - k.e), k.a_m * (1.0 + k.e));
+        assert!((rp - 6_571_000.0).abs() < 1e-3 && (ra - 6_613_000.0).abs() < 1e-3);
+        assert!(
+            (k.i_rad.to_degrees() - 51.67).abs() < 1e-9,
+            "{}",
+            k.i_rad.to_degrees()
+        );
+        // The plane contains the site at lift-off (to the ~5e-9 rad the true equator of date
+        // moves in the 529 s between lift-off and insertion).
+        let eop = EopTable::shipped().at(best.launch_epoch).unwrap();
+        let s_itrf: Vec3<Itrf> =
+            Vec3::from_raw(geodetic_to_itrf(&baikonur()).into_raw().normalize());
+        let s_g = gcrf_to_itrf(best.launch_epoch, &eop)
+            .inverse()
+            .apply(&s_itrf)
+            .into_raw();
+        let n = st.angular_momentum().raw().normalize();
+        assert!(n.dot(&s_g).abs() < 1e-8, "{}", n.dot(&s_g));
+        // Downrange: the insertion point is 14° of ground track from the site.
+        let eop_i = EopTable::shipped().at(st.epoch).unwrap();
+        let p_itrf = gcrf_to_itrf(st.epoch, &eop_i)
+            .apply(&st.r)
+            .into_raw()
+            .normalize();
+        let ground = s_itrf.into_raw().dot(&p_itrf).acos().to_degrees();
+        assert!((ground - spec.downrange_deg).abs() < 1e-6, "{ground}°");
+        // Close to the opportunity's plane and azimuth.
+        let n_op = best.insertion_state.angular_momentum().raw().normalize();
+        let tilt = n.dot(&n_op).clamp(-1.0, 1.0).acos().to_degrees();
+        assert!(tilt < 0.3, "{tilt}°");
+        assert!((az - best.azimuth_rad).abs().to_degrees() < 0.2);
+        // The real lift-off, 74 s earlier: the node 74 s of Earth rotation further west.
+        let (real, _) =
+            insertion_at_liftoff(&baikonur(), real_launch(), Node::Ascending, &spec).unwrap();
+        let k1 = teme(&real);
+        let draan = (k1.raan_rad - k.raan_rad).to_degrees();
+        let expect = -(best.launch_epoch - real_launch()).to_seconds() * 360.0 / 86_164.1;
+        assert!((draan - expect).abs() < 0.01, "{draan} vs {expect}");
     }
 
     /// Reference: consecutive in-plane passes are one revolution of the Earth relative to the
