@@ -523,18 +523,8 @@ impl Switch<'_> {
     }
 }
 
-/// In-plane launch opportunities from `site` to `target` with lift-off in
-/// `[from, from + days]`, both ascending and descending, in time order.
-pub fn find_launch_opportunities(
-    site: &Geodetic,
-    target: &TargetOrbit,
-    from: Epoch,
-    days: f64,
-    insertion: &InsertionSpec,
-) -> Result<Vec<LaunchOpportunity>, LaunchWindowError> {
-    if !(days.is_finite() && days > 0.0 && days <= MAX_SPAN_DAYS) {
-        return Err(bad("days", days, "must be in (0, 400]"));
-    }
+/// A launch site must be a finite point with latitude within ±90°.
+fn check_site(site: &Geodetic) -> Result<(), LaunchWindowError> {
     for (what, x) in [
         ("site latitude (rad)", site.lat_rad),
         ("site longitude (rad)", site.lon_rad),
@@ -551,6 +541,22 @@ pub fn find_launch_opportunities(
             "must be within ±π/2",
         ));
     }
+    Ok(())
+}
+
+/// In-plane launch opportunities from `site` to `target` with lift-off in
+/// `[from, from + days]`, both ascending and descending, in time order.
+pub fn find_launch_opportunities(
+    site: &Geodetic,
+    target: &TargetOrbit,
+    from: Epoch,
+    days: f64,
+    insertion: &InsertionSpec,
+) -> Result<Vec<LaunchOpportunity>, LaunchWindowError> {
+    if !(days.is_finite() && days > 0.0 && days <= MAX_SPAN_DAYS) {
+        return Err(bad("days", days, "must be in (0, 400]"));
+    }
+    check_site(site)?;
     let ins = Insertion::new(insertion)?;
     let table = EopTable::shipped();
     let plane = target.mean_plane(table)?;
@@ -656,22 +662,7 @@ pub fn insertion_at_liftoff(
     node: Node,
     insertion: &InsertionSpec,
 ) -> Result<(OrbitState, f64), LaunchWindowError> {
-    for (what, x) in [
-        ("site latitude (rad)", site.lat_rad),
-        ("site longitude (rad)", site.lon_rad),
-        ("site altitude (m)", site.alt_m),
-    ] {
-        if !x.is_finite() {
-            return Err(bad(what, x, "must be finite"));
-        }
-    }
-    if site.lat_rad.abs() > core::f64::consts::FRAC_PI_2 {
-        return Err(bad(
-            "site latitude (rad)",
-            site.lat_rad,
-            "must be within ±π/2",
-        ));
-    }
+    check_site(site)?;
     let ins = Insertion::new(insertion)?;
     let table = EopTable::shipped();
     let (_, _, mu) = j2_model()?;
