@@ -277,14 +277,12 @@ fn mc_entry_model_is_thread_count_independent() {
 #[test]
 fn mc_entry_failed_samples_are_recorded() {
     let dir = tempfile::tempdir().unwrap();
-    let src = std::fs::read_to_string(flagship()).unwrap();
-    let bad = src.replace(
+    let scen = flagship_variant(
+        dir.path(),
+        "bad-mass.toml",
         "key = \"entry.vehicle.mass_kg\"\nnormal = { sd = 30.0 }",
         "key = \"entry.vehicle.mass_kg\"\nuniform = { min = -100.0, max = -50.0 }",
     );
-    assert_ne!(bad, src, "the flagship's mass dispersion moved");
-    let scen = dir.path().join("bad-mass.toml");
-    std::fs::write(&scen, bad).unwrap();
     let out = dir.path().join("out");
     let o = capsim(&[
         "mc",
@@ -322,15 +320,12 @@ fn mc_entry_failed_samples_are_recorded() {
 #[test]
 fn mc_shared_coast_matches_full_runs() {
     let dir = tempfile::tempdir().unwrap();
-    let src = std::fs::read_to_string(flagship()).unwrap();
-    let full = src.replacen(
+    let full_path = flagship_variant(
+        dir.path(),
+        "full.toml",
         "model = \"entry\"",
         "model = \"entry\"\nstart_before_burn_s = 0.0",
-        1,
     );
-    assert_ne!(full, src);
-    let full_path = dir.path().join("full.toml");
-    std::fs::write(&full_path, &full).unwrap();
     let run = |scenario: &std::path::Path, name: &str| {
         let out = dir.path().join(name);
         let o = capsim(&[
@@ -372,13 +367,12 @@ fn mc_shared_coast_matches_full_runs() {
     assert!(d.iter().all(|x| *x < 100.0), "{d:?} m");
     // Sharing really happened: the coast's drag dispersion is gone, so the points move a little.
     assert!(d.iter().any(|x| *x > 0.01), "{d:?} m");
-    let bad = src.replacen(
+    let bad_path = flagship_variant(
+        dir.path(),
+        "bad.toml",
         "model = \"entry\"",
         "model = \"entry\"\nstart_before_burn_s = -5.0",
-        1,
     );
-    let bad_path = dir.path().join("bad.toml");
-    std::fs::write(&bad_path, bad).unwrap();
     let out = dir.path().join("bad");
     let o = capsim(&[
         "mc",
@@ -394,4 +388,14 @@ fn mc_shared_coast_matches_full_runs() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("mc.start_before_burn_s"), "{err}");
     assert!(!out.join("samples.csv").exists());
+}
+
+/// The flagship scenario with the first `from` replaced by `to`, written as `dir/name`.
+fn flagship_variant(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
+    let src = std::fs::read_to_string(flagship()).unwrap();
+    let changed = src.replacen(from, to, 1);
+    assert_ne!(changed, src, "the flagship no longer contains {from:?}");
+    let path = dir.join(name);
+    std::fs::write(&path, changed).unwrap();
+    path
 }
